@@ -1,0 +1,162 @@
+import {createSecureServer, type Http2ServerRequest, type Http2ServerResponse} from 'node:http2'
+import type {IncomingMessage, ServerResponse} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import {Readable} from 'node:stream'
+import {TokenStore} from './auth.js'
+import {createHandler, type HandlerOptions} from './handler.js'
+import {Store, type StoreOptions} from './store.js'
+import {ensureTls, type TlsFiles} from './tls.js'
+
+/** The one file that binds a port: HTTPS with HTTP/2 (and HTTP/1.1) bridged to the web handler. */
+
+export interface ServerConfig {
+  port: number
+  host: string
+  dataDir: string
+  projectId: string
+  adminToken?: string | undefined
+  corsOrigins?: string[] | undefined
+  maxBodyBytes?: number | undefined
+  maxAssetBytes?: number | undefined
+  synchronous?: StoreOptions['synchronous']
+}
+
+export interface RunningServer {
+  url: string
+  port: number
+  store: Store
+  tokens: TokenStore
+  tls: TlsFiles
+  close(): Promise<void>
+}
+
+/** Settings from the environment: AHP_PORT, AHP_HOST, AHP_DATA_DIR, AHP_ADMIN_TOKEN, AHP_CORS_ORIGINS. */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const port = Number(env.AHP_PORT ?? '3333')
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`AHP_PORT must be a port number, got "${env.AHP_PORT}"`)
+  return {
+    port,
+    host: env.AHP_HOST || '127.0.0.1',
+    dataDir: env.AHP_DATA_DIR || './data',
+    projectId: 'local',
+    adminToken: env.AHP_ADMIN_TOKEN || undefined,
+    corsOrigins: env.AHP_CORS_ORIGINS ? env.AHP_CORS_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean) : undefined,
+  }
+}
+
+type NodeRequest = IncomingMessage | Http2ServerRequest
+type NodeResponse = ServerResponse | Http2ServerResponse
+
+function toWebRequest(req: NodeRequest, signal: AbortSignal): Request {
+  const authority = (req.headers[':authority'] as string | undefined) ?? req.headers.host ?? 'localhost'
+  const url = `https://${authority}${req.url ?? '/'}`
+  const headers = new Headers()
+  for (const [key, value] of Object.entries(req.headers)) {
+    if (key.startsWith(':') || value === undefined) continue
+    if (Array.isArray(value)) for (const v of value) headers.append(key, v)
+    else headers.set(key, value)
+  }
+  const method = req.method ?? 'GET'
+  const hasBody = method !== 'GET' && method !== 'HEAD'
+  return new Request(url, {
+    method,
+    headers,
+    signal,
+    ...(hasBody ? {body: Readable.toWeb(req as Readable) as ReadableStream<Uint8Array>, duplex: 'half'} : {}),
+  } as RequestInit)
+}
+
+async function writeWebResponse(response: Response, res: NodeResponse, signal: AbortSignal): Promise<void> {
+  const headers: Record<string, string | string[]> = {}
+  response.headers.forEach((value, key) => {
+    if (key === 'connection' || key === 'transfer-encoding' || key === 'keep-alive') return
+    headers[key] = value
+  })
+  ;(res as ServerResponse).writeHead(response.status, headers)
+  if (!response.body) {
+    res.end()
+    return
+  }
+  const isStream = response.headers.get('content-type')?.startsWith('text/event-stream') ?? false
+  if (isStream) (res as ServerResponse).flushHeaders?.()
+  const reader = response.body.getReader()
+  const onAbort = () => void reader.cancel().catch(() => {})
+  signal.addEventListener('abort', onAbort)
+  try {
+    for (;;) {
+      const {done, value} = await reader.read()
+      if (done) break
+      const ok = (res as ServerResponse).write(value)
+      if (!ok && !signal.aborted) await new Promise<void>((resolve) => (res as ServerResponse).once('drain', () => resolve()))
+    }
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    if (!res.writableEnded) res.end()
+  }
+}
+
+export async function startServer(config: ServerConfig): Promise<RunningServer> {
+  const hostNames = ['localhost', '127.0.0.1', `${config.projectId}.localhost`]
+  const tls = await ensureTls(config.dataDir, hostNames)
+  const store = new Store(config.dataDir, {synchronous: config.synchronous ?? 'full'})
+  const tokens = new TokenStore(config.dataDir, config.adminToken)
+  const handlerOptions: HandlerOptions = {tokens, projectId: config.projectId}
+  if (config.corsOrigins) handlerOptions.corsOrigins = config.corsOrigins
+  if (config.maxBodyBytes) handlerOptions.maxBodyBytes = config.maxBodyBytes
+  if (config.maxAssetBytes) handlerOptions.maxAssetBytes = config.maxAssetBytes
+  const handler = createHandler(store, handlerOptions)
+  const open = new Set<AbortController>()
+
+  const server = createSecureServer({key: tls.key, cert: tls.cert, allowHTTP1: true}, (req: NodeRequest, res: NodeResponse) => {
+    const controller = new AbortController()
+    open.add(controller)
+    const abort = () => controller.abort()
+    res.once('close', abort)
+    void (async () => {
+      try {
+        const response = await handler(toWebRequest(req, controller.signal))
+        await writeWebResponse(response, res, controller.signal)
+      } catch (err) {
+        if (!controller.signal.aborted) {
+          console.error('[ahp-server] failed to answer a request:', err)
+          if (!res.headersSent) (res as ServerResponse).writeHead(500, {'content-type': 'text/plain'})
+          if (!res.writableEnded) res.end('Internal server error')
+        }
+      } finally {
+        open.delete(controller)
+      }
+    })()
+  })
+  server.on('sessionError', () => {})
+  const sockets = new Set<import('node:tls').TLSSocket>()
+  server.on('secureConnection', (socket: import('node:tls').TLSSocket) => {
+    sockets.add(socket)
+    socket.once('close', () => sockets.delete(socket))
+  })
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const port = (server.address() as AddressInfo).port
+  let closing: Promise<void> | undefined
+  return {
+    url: `https://localhost:${port}`,
+    port,
+    store,
+    tokens,
+    tls,
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        for (const controller of open) controller.abort()
+        server.close(() => resolve())
+        // HTTP/1.1 keep-alive connections and HTTP/2 sessions would hold close() open
+        for (const socket of sockets) socket.destroy()
+        setTimeout(resolve, 2000).unref()
+      }).then(() => store.close())
+      return closing
+    },
+  }
+}

@@ -1,0 +1,280 @@
+import {evaluate, parse, type ExprNode} from 'groq-js'
+import {ApiError} from './errors.js'
+import type {Dataset} from './store.js'
+import type {SanityDocument} from './types.js'
+
+/**
+ * Queries: groq-js evaluates every query. Speed comes from narrowing its input: a filter applied
+ * directly to `*` whose constraint pins `_id` or `_type` to constants (`_type == "x"`, `_id in $ids`,
+ * and conjunctions of these) gets only the candidate documents, from indexes of the perspective's view.
+ */
+
+export type Perspective = string[]
+
+export interface QueryOptions {
+  params: Record<string, unknown>
+  /** `raw`, `published`, `drafts`, or a stack of release ids ending in `drafts`/`published` */
+  perspective: Perspective
+  /** hide every document whose id holds a dot (drafts, versions, system documents): anonymous callers */
+  publicOnly: boolean
+  /** `versions.**` documents are invisible to API versions before v2025-02-19 */
+  hideVersions: boolean
+  identity: string
+  useIndexes?: boolean
+}
+
+interface View {
+  docs: SanityDocument[]
+  byId: Map<string, SanityDocument>
+  byType: Map<string, SanityDocument[]>
+}
+
+const VIEW_CACHE_SIZE = 8
+const viewCaches = new WeakMap<Dataset, {version: number; views: Map<string, View>}>()
+
+/** Splits `drafts.x` / `versions.r.x` into its layer prefix and its published id. */
+export function splitId(id: string): {layer: string; baseId: string} {
+  if (id.startsWith('drafts.')) return {layer: 'drafts.', baseId: id.slice('drafts.'.length)}
+  if (id.startsWith('versions.')) {
+    const dot = id.indexOf('.', 'versions.'.length)
+    if (dot > 0) return {layer: id.slice(0, dot + 1), baseId: id.slice(dot + 1)}
+  }
+  return {layer: '', baseId: id}
+}
+
+export function parsePerspective(value: string | null | undefined, fallback: 'raw' | 'published'): Perspective {
+  const raw = (value ?? '').trim() || fallback
+  const parts = raw.split(',').map((p) => p.trim()).filter(Boolean)
+  if (parts.length === 1 && parts[0] === 'raw') return ['raw']
+  for (const part of parts) {
+    if (part === 'raw') throw new ApiError(400, 'httpBadRequest', 'Perspective "raw" cannot be part of a stack')
+    if (part !== 'drafts' && part !== 'published' && !/^[a-zA-Z0-9_-]+$/.test(part)) {
+      throw new ApiError(400, 'httpBadRequest', `Invalid perspective "${part}"`)
+    }
+  }
+  return parts
+}
+
+/** Layer prefixes in priority order; the published layer ('') is always the base. */
+function layersOf(perspective: Perspective): string[] {
+  const layers: string[] = []
+  for (const part of perspective) {
+    if (part === 'published') continue
+    layers.push(part === 'drafts' ? 'drafts.' : `versions.${part}.`)
+  }
+  layers.push('')
+  return layers
+}
+
+function buildView(dataset: Dataset, options: QueryOptions): View {
+  const docs: SanityDocument[] = []
+  if (options.perspective[0] === 'raw') {
+    for (const doc of dataset.docs.values()) {
+      if (options.publicOnly && doc._id.includes('.')) continue
+      if (options.hideVersions && doc._id.startsWith('versions.')) continue
+      docs.push(doc)
+    }
+  } else {
+    const layers = layersOf(options.perspective)
+    const rank = (layer: string) => layers.indexOf(layer)
+    // the best layer present for each published id
+    const best = new Map<string, number>()
+    for (const id of dataset.docs.keys()) {
+      const {layer, baseId} = splitId(id)
+      const r = rank(layer)
+      if (r < 0) continue
+      const current = best.get(baseId)
+      if (current === undefined || r < current) best.set(baseId, r)
+    }
+    for (const doc of dataset.docs.values()) {
+      const {layer, baseId} = splitId(doc._id)
+      const r = rank(layer)
+      if (r < 0 || best.get(baseId) !== r) continue
+      if (layer === '') {
+        if (options.publicOnly && doc._id.includes('.')) continue
+        docs.push(doc)
+      } else {
+        if (options.publicOnly) continue
+        docs.push({...doc, _id: baseId, _originalId: doc._id})
+      }
+    }
+  }
+  const byId = new Map<string, SanityDocument>()
+  const byType = new Map<string, SanityDocument[]>()
+  for (const doc of docs) {
+    if (typeof doc._id === 'string' && !byId.has(doc._id)) byId.set(doc._id, doc)
+    if (typeof doc._type === 'string') {
+      const list = byType.get(doc._type)
+      if (list) list.push(doc)
+      else byType.set(doc._type, [doc])
+    }
+  }
+  return {docs, byId, byType}
+}
+
+function viewFor(dataset: Dataset, options: QueryOptions): View {
+  const key = JSON.stringify([options.perspective, options.publicOnly, options.hideVersions])
+  let cache = viewCaches.get(dataset)
+  if (!cache || cache.version !== dataset.version) {
+    cache = {version: dataset.version, views: new Map()}
+    viewCaches.set(dataset, cache)
+  }
+  let view = cache.views.get(key)
+  if (!view) {
+    view = buildView(dataset, options)
+    if (cache.views.size >= VIEW_CACHE_SIZE) cache.views.clear()
+    cache.views.set(key, view)
+  }
+  return view
+}
+
+const isNode = (value: unknown): value is {type: string} & Record<string, unknown> =>
+  typeof value === 'object' && value !== null && typeof (value as {type?: unknown}).type === 'string'
+
+/** A constant string (or list of strings) from a Value or Parameter node, else undefined. */
+function constantStrings(node: unknown, params: Record<string, unknown>, list: boolean): string[] | undefined {
+  if (!isNode(node)) return undefined
+  let value: unknown
+  if (node.type === 'Value') value = node.value
+  else if (node.type === 'Parameter' && typeof node.name === 'string' && Object.hasOwn(params, node.name)) value = params[node.name]
+  else if (list && node.type === 'Array' && Array.isArray(node.elements)) {
+    const out: string[] = []
+    for (const element of node.elements as unknown[]) {
+      if (!isNode(element) || element.isSplat) return undefined
+      const inner = constantStrings(element.value, params, false)
+      if (!inner) return undefined
+      out.push(...inner)
+    }
+    return out
+  } else return undefined
+  if (!list) return typeof value === 'string' ? [value] : undefined
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined
+}
+
+function pinnedAttribute(node: unknown): '_id' | '_type' | undefined {
+  if (!isNode(node) || node.type !== 'AccessAttribute' || node.base !== undefined) return undefined
+  return node.name === '_id' || node.name === '_type' ? node.name : undefined
+}
+
+interface Pin {
+  attr: '_id' | '_type'
+  values: string[]
+}
+
+function lookup(pin: Pin, view: View): Set<SanityDocument> {
+  const out = new Set<SanityDocument>()
+  for (const value of pin.values) {
+    if (pin.attr === '_id') {
+      const doc = view.byId.get(value)
+      if (doc) out.add(doc)
+    } else {
+      for (const doc of view.byType.get(value) ?? []) out.add(doc)
+    }
+  }
+  return out
+}
+
+/** The documents a filter constraint can possibly match, or undefined when it pins nothing. */
+function candidates(node: unknown, view: View, params: Record<string, unknown>): Set<SanityDocument> | undefined {
+  if (!isNode(node)) return undefined
+  if (node.type === 'Group') return candidates(node.base, view, params)
+  if (node.type === 'And') {
+    const left = candidates(node.left, view, params)
+    const right = candidates(node.right, view, params)
+    if (left && right) {
+      const [small, large] = left.size <= right.size ? [left, right] : [right, left]
+      return new Set([...small].filter((doc) => large.has(doc)))
+    }
+    return left ?? right
+  }
+  if (node.type === 'Or') {
+    const left = candidates(node.left, view, params)
+    const right = candidates(node.right, view, params)
+    return left && right ? new Set([...left, ...right]) : undefined
+  }
+  if (node.type === 'OpCall' && node.op === '==') {
+    const leftAttr = pinnedAttribute(node.left)
+    const attr = leftAttr ?? pinnedAttribute(node.right)
+    if (!attr) return undefined
+    const values = constantStrings(leftAttr ? node.right : node.left, params, false)
+    return values ? lookup({attr, values}, view) : undefined
+  }
+  if (node.type === 'OpCall' && node.op === 'in') {
+    const attr = pinnedAttribute(node.left)
+    const values = attr ? constantStrings(node.right, params, true) : undefined
+    return attr && values ? lookup({attr, values}, view) : undefined
+  }
+  return undefined
+}
+
+/** Rewrites `*[constraint]` into `<candidates>[constraint]` where the constraint pins `_id`/`_type`. */
+function narrow(node: unknown, view: View, params: Record<string, unknown>, order: Map<SanityDocument, number>): unknown {
+  if (Array.isArray(node)) return node.map((item) => narrow(item, view, params, order))
+  if (typeof node !== 'object' || node === null) return node
+  if (isNode(node) && node.type === 'Value') return node
+  const out: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(node)) out[key] = narrow(value, view, params, order)
+  if (isNode(node) && node.type === 'Filter' && isNode(node.base) && node.base.type === 'Everything') {
+    const set = candidates(node.expr, view, params)
+    if (set) {
+      // keep the dataset's order: groq-js returns `*` in dataset order
+      const found = [...set].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
+      out.base = {type: 'Value', value: found}
+    }
+  }
+  return out
+}
+
+const orderCaches = new WeakMap<View, Map<SanityDocument, number>>()
+
+function orderOf(view: View): Map<SanityDocument, number> {
+  let order = orderCaches.get(view)
+  if (!order) {
+    order = new Map(view.docs.map((doc, i) => [doc, i]))
+    orderCaches.set(view, order)
+  }
+  return order
+}
+
+export function parseQuery(query: string, params: Record<string, unknown>): ExprNode {
+  try {
+    return parse(query, {params})
+  } catch (err) {
+    const position = typeof (err as {position?: unknown}).position === 'number' ? (err as {position: number}).position : 0
+    const description = err instanceof Error ? err.message : String(err)
+    throw new ApiError(400, 'queryParseError', description, {start: position, end: position + 1, query})
+  }
+}
+
+export interface QueryResult {
+  result: unknown
+  ms: number
+}
+
+export async function runQuery(dataset: Dataset, query: string, options: QueryOptions): Promise<QueryResult> {
+  const started = performance.now()
+  const tree = parseQuery(query, options.params)
+  const view = viewFor(dataset, options)
+  const narrowed = options.useIndexes === false ? tree : (narrow(tree, view, options.params, orderOf(view)) as ExprNode)
+  let result: unknown
+  try {
+    const value = await evaluate(narrowed, {
+      dataset: view.docs,
+      params: options.params,
+      identity: options.identity,
+      sanity: {projectId: 'local', dataset: dataset.name},
+      dereference: ({_ref}) => view.byId.get(_ref) ?? null,
+    })
+    result = await value.get()
+  } catch (err) {
+    if (err instanceof ApiError) throw err
+    throw new ApiError(400, 'queryExecutionError', err instanceof Error ? err.message : String(err), {query})
+  }
+  return {result, ms: Math.round(performance.now() - started)}
+}
+
+/** Evaluates a query over explicit documents (listener filters, patch and delete by query). */
+export async function evaluateOver(tree: ExprNode, docs: SanityDocument[], params: Record<string, unknown>): Promise<unknown> {
+  const value = await evaluate(tree, {dataset: docs, params})
+  return value.get()
+}
