@@ -3,10 +3,7 @@ import {defineConfig, type WorkspaceOptions} from 'sanity'
 import {structureTool} from 'sanity/structure'
 
 import {schemaTypes} from './schemas'
-
-/** The project id the local server answers to; hosted projects use their own. */
-export const LOCAL_PROJECT_ID = 'local'
-export const LOCAL_DATASET = 'production'
+import {LOCAL_DATASET, LOCAL_PROJECT_ID} from './studio/project'
 
 /**
  * The Studio's config is baked in at build time, so the local API host is worked out in the

@@ -1,7 +1,7 @@
 import {defineField} from 'sanity'
 
 import type {GroupName} from '../constants'
-import {contentStyle, httpsUrl} from './validation'
+import {contentStyle, httpsUrl, uniqueSlugInType} from './validation'
 
 /**
  * Field factories used by most document types, so a title, slug or summary behaves the same
@@ -30,9 +30,12 @@ export function slugField(options: {source?: string; group?: GroupName} = {}) {
     type: 'slug',
     group: options.group ?? 'content',
     description: 'The last part of the page address. Generate it from the title, then keep it: changing it breaks links.',
-    options: {source: options.source ?? 'title', maxLength: 96},
-    validation: (rule) =>
+    // The built-in uniqueness check only warns; ours (below) is an error with a fix.
+    options: {source: options.source ?? 'title', maxLength: 96, isUnique: () => true},
+    validation: (rule) => [
       rule.required().error('Generate a web address (slug): pages cannot be linked to without one'),
+      rule.custom(uniqueSlugInType).error(),
+    ],
   })
 }
 

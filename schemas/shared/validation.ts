@@ -1,4 +1,4 @@
-import type {CustomValidator, PortableTextBlock, UrlRule} from 'sanity'
+import type {CustomValidator, PortableTextBlock, SlugValue, UrlRule} from 'sanity'
 
 import {checkContentStyle} from './contentStyle'
 
@@ -18,6 +18,25 @@ function parseDate(value: unknown): number | undefined {
   if (typeof value !== 'string' || value === '') return undefined
   const time = Date.parse(value)
   return Number.isNaN(time) ? undefined : time
+}
+
+/**
+ * Slugs are unique within a document type. The same check as Sanity's built-in one, but an error
+ * rather than a warning: two pages at one address would hide one of them. It queries through the
+ * validation client, which the CLI answers from the dataset it is checking.
+ */
+export const uniqueSlugInType: CustomValidator<SlugValue | undefined> = async (slug, context) => {
+  const current = slug?.current
+  const document = context.document
+  if (!current || !document) return true
+  const publishedId = document._id.replace(/^drafts\./, '').replace(/^versions\.[^.]+\./, '')
+  const client = context.getClient({apiVersion: '2025-02-19'})
+  const taken = await client.fetch<string | null>(
+    '*[_type == $type && !sanity::versionOf($published) && slug.current == $slug][0]._id',
+    {type: document._type, published: publishedId, slug: current},
+    {perspective: 'raw', tag: 'validation.slug-is-unique'},
+  )
+  return taken ? `The web address "${current}" is already used by ${taken}: choose another` : true
 }
 
 /** `expiresAt` must come after `validFrom` when both are set. */

@@ -1,0 +1,118 @@
+import {isReferenceSchemaType, pathToString, type Path, type SchemaType} from 'sanity'
+
+import {isDraftId, isVersionId, publishedIdOf, type StoredDocument} from '../sources'
+import type {Problem} from './problem'
+
+interface FoundReference {
+  path: Path
+  ref: string
+  allowedTypes: string[]
+  weak: boolean
+}
+
+/**
+ * Walk a value alongside its schema type and collect every reference with the types the schema
+ * allows it to point to. The schema is the one definition; nothing here lists fields by hand.
+ */
+export function collectReferences(value: unknown, type: SchemaType, path: Path = [], found: FoundReference[] = []): FoundReference[] {
+  if (value === null || value === undefined) return found
+  if (isReferenceSchemaType(type)) {
+    const ref = (value as {_ref?: unknown})._ref
+    if (typeof ref === 'string') {
+      found.push({path, ref, allowedTypes: type.to.map((to) => to.name), weak: (value as {_weak?: boolean})._weak === true})
+    }
+    return found
+  }
+  if (type.jsonType === 'object' && typeof value === 'object' && !Array.isArray(value)) {
+    for (const field of type.fields) {
+      collectReferences((value as Record<string, unknown>)[field.name], field.type, [...path, field.name], found)
+    }
+    return found
+  }
+  if (type.jsonType === 'array' && Array.isArray(value)) {
+    value.forEach((item: unknown, index) => {
+      const itemType = (item as {_type?: unknown} | null)?._type
+      const member =
+        type.of.find((candidate) => candidate.name === itemType) ??
+        (typeof item === 'object' && item !== null ? type.of.find((candidate) => candidate.jsonType === 'object') : undefined)
+      if (!member) return
+      const key = (item as {_key?: unknown} | null)?._key
+      collectReferences(item, member, [...path, typeof key === 'string' ? {_key: key} : index], found)
+    })
+  }
+  return found
+}
+
+/**
+ * Checks across documents that a single document's rules cannot see: every reference resolves
+ * to a document of an allowed type, slugs are unique per type (the Studio warns as you type;
+ * in a dataset it is an error, since one page would hide the other), and every draft has a
+ * published document (a warning: normal in the Studio, but odd in a dataset to import).
+ */
+export function checkIntegrity(documents: readonly StoredDocument[], typeOf: (name: string) => SchemaType | undefined): Problem[] {
+  const problems: Problem[] = []
+  const typeById = new Map<string, string>()
+  for (const doc of documents) {
+    if (!isDraftId(doc._id) && !isVersionId(doc._id)) typeById.set(doc._id, doc._type)
+  }
+  const slugOwners = new Map<string, string[]>()
+  for (const doc of documents) {
+    const slug = (doc.slug as {current?: unknown} | undefined)?.current
+    if (typeof slug !== 'string' || isVersionId(doc._id)) continue
+    const key = `${doc._type}\u0000${slug}`
+    const owners = slugOwners.get(key) ?? []
+    // A draft and its published document share a slug by design.
+    if (!owners.some((owner) => publishedIdOf(owner) === publishedIdOf(doc._id))) owners.push(doc._id)
+    slugOwners.set(key, owners)
+  }
+  for (const doc of documents) {
+    const type = typeOf(doc._type)
+    if (!type) continue
+    const slug = (doc.slug as {current?: unknown} | undefined)?.current
+    const others = typeof slug === 'string' ? (slugOwners.get(`${doc._type}\u0000${slug}`) ?? []).filter((id) => publishedIdOf(id) !== publishedIdOf(doc._id)) : []
+    if (others.length > 0) {
+      problems.push({
+        level: 'error',
+        check: 'integrity',
+        documentId: doc._id,
+        documentType: doc._type,
+        path: 'slug.current',
+        message: `"${String(slug)}" is also the slug of ${others.map((id) => `"${id}"`).join(', ')}: give each ${doc._type} its own slug`,
+      })
+    }
+    if (isDraftId(doc._id) && !typeById.has(publishedIdOf(doc._id))) {
+      problems.push({
+        level: 'warning',
+        check: 'integrity',
+        documentId: doc._id,
+        documentType: doc._type,
+        message: `draft has no published document "${publishedIdOf(doc._id)}": publish it or discard the draft`,
+      })
+    }
+    for (const reference of collectReferences(doc, type)) {
+      const targetType = typeById.get(reference.ref)
+      const where = pathToString(reference.path)
+      if (targetType === undefined) {
+        if (reference.weak) continue
+        problems.push({
+          level: 'error',
+          check: 'integrity',
+          documentId: doc._id,
+          documentType: doc._type,
+          path: where,
+          message: `refers to "${reference.ref}", which does not exist: point it at an existing ${reference.allowedTypes.join(' or ')}, or remove it`,
+        })
+      } else if (!reference.allowedTypes.includes(targetType)) {
+        problems.push({
+          level: 'error',
+          check: 'integrity',
+          documentId: doc._id,
+          documentType: doc._type,
+          path: where,
+          message: `refers to "${reference.ref}", a ${targetType}, but only ${reference.allowedTypes.join(' or ')} is allowed here: choose a document of the right type`,
+        })
+      }
+    }
+  }
+  return problems
+}

@@ -1,0 +1,102 @@
+import {pathToString, validateDocument, type SanityDocument, type Workspace} from 'sanity'
+
+import {DOCUMENT_TYPE_NAMES} from '../../../schemas'
+import type {ContentSource, StoredDocument} from '../sources'
+import {checkIntegrity} from './integrity'
+import {compareProblems, type Problem} from './problem'
+import {clientForRules, createValidationWorkspace} from './workspace'
+
+/** Types Sanity itself writes (assets, releases); they have no schema of ours to check. */
+function isSystemType(type: string): boolean {
+  return type.startsWith('sanity.') || type.startsWith('system.')
+}
+
+/** Schema validation is mostly waiting on promises: many in flight is much faster than one at a time. */
+const CONCURRENCY = 256
+
+export interface ValidateOptions {
+  /** Called after each document, for progress on large datasets. */
+  onProgress?: (done: number, total: number) => void
+}
+
+export interface ValidationReport {
+  documentCount: number
+  problems: Problem[]
+}
+
+async function mapPool<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
+  const results = new Array<R>(items.length)
+  let next = 0
+  async function worker() {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await run(items[index]!)
+    }
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
+  return results
+}
+
+async function schemaProblems(doc: StoredDocument, workspace: Workspace): Promise<Problem[]> {
+  const markers = await validateDocument({
+    document: doc as SanityDocument,
+    workspace,
+    environment: 'cli',
+    // Existence and type of referenced documents are checked by checkIntegrity, with a fix.
+    getDocumentExists: async () => true,
+    maxCustomValidationConcurrency: 64,
+    maxFetchConcurrency: 64,
+  })
+  return markers.map((marker) => ({
+    level: marker.level,
+    check: 'schema' as const,
+    documentId: doc._id,
+    documentType: doc._type,
+    path: marker.path.length ? pathToString(marker.path) : undefined,
+    message: marker.message,
+  }))
+}
+
+/**
+ * Validate every document of a source with the schema's own rules (the Studio's), then check
+ * the dataset as a whole. Unreadable lines are reported and the rest is still checked.
+ */
+export async function validateSource(source: ContentSource, options: ValidateOptions = {}): Promise<ValidationReport> {
+  const [loadProblems, documents] = await Promise.all([
+    source.loadProblems(),
+    source.fetch<StoredDocument[]>('*', {}, {perspective: 'raw'}),
+  ])
+  const problems: Problem[] = loadProblems.map((problem) => ({level: 'error', check: 'source', line: problem.line, message: problem.message}))
+
+  const known = new Set(DOCUMENT_TYPE_NAMES)
+  const toCheck: StoredDocument[] = []
+  for (const doc of documents) {
+    if (known.has(doc._type)) toCheck.push(doc)
+    else if (!isSystemType(doc._type)) {
+      problems.push({
+        level: 'error',
+        check: 'integrity',
+        documentId: doc._id,
+        documentType: doc._type,
+        path: '_type',
+        message: `unknown type "${doc._type}": use one of ${[...known].sort().join(', ')}`,
+      })
+    }
+  }
+
+  const workspace = await createValidationWorkspace(clientForRules(source))
+  let done = 0
+  const perDocument = await mapPool(toCheck, CONCURRENCY, async (doc) => {
+    const found = await schemaProblems(doc, workspace)
+    options.onProgress?.(++done, toCheck.length)
+    return found
+  })
+  const integrity = checkIntegrity(toCheck, (name) => workspace.schema.get(name))
+  // Where a dataset-wide check found the same field, report that finding only: it is the more
+  // severe one and names the other documents involved.
+  const seen = new Set(integrity.map((problem) => `${problem.documentId}\u0000${problem.path?.split('.')[0]}`))
+  problems.push(...perDocument.flat().filter((problem) => problem.level === 'error' || !seen.has(`${problem.documentId}\u0000${problem.path?.split('.')[0]}`)))
+  problems.push(...integrity)
+
+  return {documentCount: documents.length, problems: problems.sort(compareProblems)}
+}
