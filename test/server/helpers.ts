@@ -37,7 +37,7 @@ export async function startTestServer(config: Partial<ServerConfig> = {}, dataDi
   const adminToken = server.tokens.getAdminToken()
   // get-it uses its own keep-alive agent: hand it the CA on every request
   const ca = server.tls.ca
-  const requester = baseRequester.clone().use({finalizeOptions: (options: Record<string, unknown>) => ({...options, ca})})
+  const requester = baseRequester.clone().use({finalizeOptions: <T extends object>(options: T): T => ({...options, ca})})
   const client = (overrides: Partial<ClientConfig> = {}) =>
     createClient({
       projectId: 'local',
