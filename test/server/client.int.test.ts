@@ -105,7 +105,7 @@ describe('mutations', () => {
 
   test('delete by query', async () => {
     await client.transaction().create({_id: 'dq-1', _type: 'temp'}).create({_id: 'dq-2', _type: 'temp'}).commit()
-    const res = await client.delete({query: '*[_type == $type]', params: {type: 'temp'}})
+    const res = await client.mutate([{delete: {query: '*[_type == $type]', params: {type: 'temp'}}}], {returnDocuments: false})
     expect(res.results.map((r) => r.id).sort()).toEqual(['dq-1', 'dq-2'])
     expect(await client.fetch('count(*[_type == "temp"])')).toBe(0)
   })
@@ -176,7 +176,7 @@ describe('mutations', () => {
   })
 
   test('the client transaction id is reused as the revision', async () => {
-    const res = await client.mutate([{create: {_id: 'tid-1', _type: 'note'}}], {transactionId: 'my-transaction-1'})
+    const res = await client.mutate([{create: {_id: 'tid-1', _type: 'note'}}], {transactionId: 'my-transaction-1', returnDocuments: false})
     expect(res.transactionId).toBe('my-transaction-1')
     expect((await client.getDocument('tid-1'))?._rev).toBe('my-transaction-1')
   })
@@ -213,7 +213,7 @@ describe('listener', () => {
       subscriptions.push(() => sub.unsubscribe())
     })
     await welcomed
-    const a = await client.mutate([{create: {_id: 'w-1', _type: 'watched', show: true, n: 1}}], {transactionId: 'listen-tx-1'})
+    const a = await client.mutate([{create: {_id: 'w-1', _type: 'watched', show: true, n: 1}}], {transactionId: 'listen-tx-1', returnDocuments: false})
     const b = await client.patch('w-1').set({n: 2}).commit()
     const c = await client.patch('w-1').set({show: false}).commit()
     await client.patch('w-1').set({n: 3}).commit() // no longer matches: no event
