@@ -207,7 +207,9 @@ export function createHandler(store: Store, options: HandlerOptions): (request: 
       if (Array.isArray(body.perspective)) perspectiveParam = body.perspective.join(',')
     }
     if (!queryText) throw badRequest('The "query" parameter is required')
-    const perspective = parsePerspective(perspectiveParam, defaultPerspective(ctx.apiVersion))
+    const parsed = parsePerspective(perspectiveParam, defaultPerspective(ctx.apiVersion))
+    // anonymous callers see published documents only: raw minus every dotted id
+    const perspective = ctx.caller.role === null ? ['raw'] : parsed
     const {result, ms} = await runQuery(dataset, queryText, {
       params,
       perspective,

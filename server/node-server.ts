@@ -66,12 +66,14 @@ function toWebRequest(req: NodeRequest, signal: AbortSignal): Request {
   } as RequestInit)
 }
 
-async function writeWebResponse(response: Response, res: NodeResponse, signal: AbortSignal): Promise<void> {
+async function writeWebResponse(response: Response, req: NodeRequest, res: NodeResponse, signal: AbortSignal): Promise<void> {
   const headers: Record<string, string | string[]> = {}
   response.headers.forEach((value, key) => {
     if (key === 'connection' || key === 'transfer-encoding' || key === 'keep-alive') return
     headers[key] = value
   })
+  // a refused request whose body was left unread (413, 401 before reading) cannot keep its HTTP/1.1 connection
+  if (req.httpVersionMajor === 1 && !req.readableEnded && req.method !== 'GET' && req.method !== 'HEAD') headers.connection = 'close'
   ;(res as ServerResponse).writeHead(response.status, headers)
   if (!response.body) {
     res.end()
@@ -115,7 +117,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     void (async () => {
       try {
         const response = await handler(toWebRequest(req, controller.signal))
-        await writeWebResponse(response, res, controller.signal)
+        await writeWebResponse(response, req, res, controller.signal)
       } catch (err) {
         if (!controller.signal.aborted) {
           console.error('[ahp-server] failed to answer a request:', err)
