@@ -1,70 +1,86 @@
 import {parseArgs, type ParseArgsConfig} from 'node:util'
+import {pathToFileURL} from 'node:url'
 
 import {CliError, UsageError} from './errors'
 
-type Options = NonNullable<ParseArgsConfig['options']>
+/** Where a command writes: data and results to `stdout`, progress and problems to `stderr`. */
+export interface CliIo {
+  stdout: (text: string) => void
+  stderr: (text: string) => void
+  env: NodeJS.ProcessEnv
+}
+
+export type OptionsConfig = NonNullable<ParseArgsConfig['options']>
+
+export type ParsedValues = Record<string, string | boolean | (string | boolean)[] | undefined>
 
 /**
- * Commands are data: a name, a usage text, the options node:util's parseArgs understands, and
- * a `run` that returns an exit code. Only `runMain` exits the process.
+ * A command is data: its name, its usage text, its options for `node:util` `parseArgs`, and a
+ * `run` that returns an exit code (0 ok, 1 content or runtime error, 2 usage error) or throws a
+ * `CliError`. Only `runMain` exits the process.
  */
-export interface Command<O extends Options> {
+export interface Command {
   name: string
   usage: string
-  options: O
-  allowPositionals?: boolean
-  run: (args: {values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[]}) => Promise<number>
+  options: OptionsConfig
+  run(values: ParsedValues, io: CliIo, positionals: string[]): Promise<number | void>
 }
 
-export function defineCommand<O extends Options>(command: Command<O>): Command<O> {
-  return command
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    env: process.env,
+  }
 }
 
-/** Parse argv for a command; `--help` prints usage. Returns the exit code. */
-export async function runCommand<O extends Options>(command: Command<O>, argv: string[]): Promise<number> {
-  let parsed: ReturnType<typeof parseArgs>
+/** Parse `argv` against `options`; unknown or malformed options become a `UsageError`. */
+export function parseCommandArgs(command: Pick<Command, 'name' | 'options'>, argv: string[]): {values: ParsedValues; positionals: string[]} {
   try {
-    parsed = parseArgs({
-      args: argv,
-      options: {...command.options, help: {type: 'boolean', short: 'h'}},
-      allowPositionals: command.allowPositionals ?? false,
-      strict: true,
-    })
+    const {values, positionals} = parseArgs({args: argv, options: command.options, strict: true, allowPositionals: true})
+    return {values: values as ParsedValues, positionals}
   } catch (error) {
-    throw new UsageError(`${(error as Error).message}\n\n${command.usage}`)
+    throw new UsageError((error as Error).message)
   }
-  if (parsed.values.help) {
-    process.stdout.write(`${command.usage.trim()}\n`)
-    return 0
+}
+
+/** A string option's value, or `undefined`; an option given without a value is a usage error. */
+export function stringOption(values: ParsedValues, name: string): string | undefined {
+  const value = values[name]
+  if (value === undefined) return undefined
+  if (typeof value !== 'string') throw new UsageError(`--${name} needs a value`)
+  return value
+}
+
+/** Run a command with `argv` and return its exit code. `--help` prints usage and returns 0. */
+export async function runCommand(command: Command, argv: string[], io: CliIo = processIo()): Promise<number> {
+  try {
+    const {values, positionals} = parseCommandArgs({name: command.name, options: {...command.options, help: {type: 'boolean', short: 'h'}}}, argv)
+    if (values.help === true) {
+      io.stdout(command.usage.endsWith('\n') ? command.usage : `${command.usage}\n`)
+      return 0
+    }
+    return (await command.run(values, io, positionals)) ?? 0
+  } catch (error) {
+    if (error instanceof CliError) {
+      io.stderr(`${command.name}: ${error.message}\n`)
+      if (error.exitCode === 2) io.stderr(`Run "npm run ${command.name} -- --help" for usage.\n`)
+      return error.exitCode
+    }
+    io.stderr(`${command.name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
+    return 1
   }
-  return command.run({values: parsed.values, positionals: parsed.positionals})
 }
 
-/** Run a command as the process: errors become messages on stderr and exit codes (0 ok, 1 content or runtime, 2 usage). */
-export function runMain<O extends Options>(command: Command<O>, argv: string[] = process.argv.slice(2)): void {
-  runCommand(command, argv).then(
-    (code) => {
-      process.exitCode = code
-    },
-    (error: unknown) => {
-      if (error instanceof CliError) {
-        process.stderr.write(`${command.name}: ${error.message}\n`)
-        process.exitCode = error.exitCode
-      } else {
-        process.stderr.write(`${command.name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
-        process.exitCode = 1
-      }
-    },
-  )
+/** True when `moduleUrl` (pass `import.meta.url`) is the script Node was started with. */
+export function isMainModule(moduleUrl: string): boolean {
+  const entry = process.argv[1]
+  return entry !== undefined && pathToFileURL(entry).href === moduleUrl
 }
 
-/** Narrow an option value to one of a list, or fail with a usage error naming the choices. */
-export function oneOf<T extends string>(name: string, value: unknown, choices: readonly T[], fallback: T): T {
-  if (value === undefined) return fallback
-  if (typeof value === 'string' && (choices as readonly string[]).includes(value)) return value as T
-  throw new UsageError(`--${name} must be one of ${choices.join(', ')} (got "${String(value)}")`)
-}
-
-export function stringOption(value: unknown): string | undefined {
-  return typeof value === 'string' ? value : undefined
+/** The one place that exits the process: after stdout has flushed, with the command's exit code. */
+export function runMain(command: Command, argv: string[] = process.argv.slice(2)): void {
+  void runCommand(command, argv).then((code) => {
+    process.stdout.write('', () => process.exit(code))
+  })
 }

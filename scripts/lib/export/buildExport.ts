@@ -1,0 +1,248 @@
+import {createHash} from 'node:crypto'
+
+import type {PortableTextBlock} from '@portabletext/types'
+
+import {documentContracts, type ExportedTypeName, type IndexEntry, type Manifest, EXPORT_SCHEMA_VERSION} from '../../../contracts'
+import type {StoredDocument} from '../sources'
+import {sortKeysDeep, stableLine} from './canonicalJson'
+import {portableTextToHtml} from './portableText'
+import {ROUTES, hasRoute, routeFor, titleFieldOf} from './routes'
+import {schemaFiles} from './schemaFiles'
+
+/** A document as exported: references expanded, slug flattened, with its route and HTML. */
+export type ExportedRecord = Record<string, unknown> & {_id: string; _type: ExportedTypeName}
+
+export interface ExpandedRef {
+  _id: string
+  _type: string
+  slug: string
+  title: string
+  url: string
+}
+
+export interface BuiltExport {
+  documents: ExportedRecord[]
+  indexes: Map<ExportedTypeName, IndexEntry[]>
+  ndjson: string
+  manifest: Manifest
+}
+
+export interface BuildOptions {
+  perspective: 'published' | 'drafts'
+  /** The document types the schema allows. */
+  allowedTypes: readonly string[]
+  onProgress?: (done: number, total: number) => void
+}
+
+/** A problem with one document: what `content:export` refuses to export. */
+export interface ExportProblem {
+  id: string
+  path?: string
+  message: string
+}
+
+export class ExportProblems extends Error {
+  constructor(readonly problems: ExportProblem[]) {
+    super(problems.map(formatProblem).join('\n'))
+    this.name = 'ExportProblems'
+  }
+}
+
+export function formatProblem(problem: ExportProblem): string {
+  return `document "${problem.id}"${problem.path ? `, field ${problem.path}` : ''}: ${problem.message}`
+}
+
+/** Ids become file names: Sanity's id characters only, and never `.` or `..`. */
+const SAFE_ID = /^[A-Za-z0-9_-][A-Za-z0-9._-]*$/
+
+type Segment = string | number
+
+/** A field path as Sanity writes it: `body[_key=="a1"].markDefs[_key=="m1"].reference`. */
+export function formatPath(root: unknown, path: readonly PropertyKey[]): string {
+  let out = ''
+  let value: unknown = root
+  for (const segment of path) {
+    if (typeof segment === 'number') {
+      const item: unknown = Array.isArray(value) ? value[segment] : undefined
+      const key = item !== null && typeof item === 'object' ? (item as {_key?: unknown})._key : undefined
+      out += typeof key === 'string' ? `[_key=="${key}"]` : `[${segment}]`
+      value = item
+    } else {
+      const name = String(segment)
+      out += out === '' ? name : `.${name}`
+      value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined
+    }
+  }
+  return out
+}
+
+function slugOf(doc: StoredDocument): string | undefined {
+  const slug = doc.slug as {current?: unknown} | string | undefined
+  if (typeof slug === 'string') return slug || undefined
+  return typeof slug?.current === 'string' && slug.current !== '' ? slug.current : undefined
+}
+
+/**
+ * Copy a stored value with keys sorted, every `{_ref}` replaced by its expanded target, and
+ * dangling references reported with their path.
+ */
+function expandValue(value: unknown, targets: Map<string, ExpandedRef>, path: Segment[], onDangling: (path: Segment[], ref: string) => void): unknown {
+  if (Array.isArray(value)) {
+    const out = new Array<unknown>(value.length)
+    for (let index = 0; index < value.length; index++) {
+      path.push(index)
+      out[index] = expandValue(value[index], targets, path, onDangling)
+      path.pop()
+    }
+    return out
+  }
+  if (value === null || typeof value !== 'object') return value
+  const input = value as Record<string, unknown>
+  if (typeof input._ref === 'string') {
+    const target = targets.get(input._ref)
+    if (!target) {
+      onDangling(path, input._ref)
+      return value
+    }
+    const key = input._key
+    return typeof key === 'string'
+      ? {_id: target._id, _key: key, _type: target._type, slug: target.slug, title: target.title, url: target.url}
+      : {_id: target._id, _type: target._type, slug: target.slug, title: target.title, url: target.url}
+  }
+  const out: Record<string, unknown> = {}
+  for (const key of Object.keys(input).sort()) {
+    const item = input[key]
+    if (item === undefined) continue
+    path.push(key)
+    out[key] = expandValue(item, targets, path, onDangling)
+    path.pop()
+  }
+  return out
+}
+
+function valueAt(doc: Record<string, unknown>, dottedPath: string): unknown {
+  let value: unknown = doc
+  for (const name of dottedPath.split('.')) {
+    value = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[name] : undefined
+  }
+  return value
+}
+
+/** The Portable Text field paths of each type, read from its contract's `html` shape. */
+function portableTextPaths(type: ExportedTypeName): string[] {
+  return Object.keys(documentContracts[type].shape.html.shape).sort()
+}
+
+const PT_PATHS = new Map<ExportedTypeName, string[]>(
+  (Object.keys(documentContracts) as ExportedTypeName[]).map((type) => [type, portableTextPaths(type)]),
+)
+
+function contentHash(text: string): string {
+  return `sha256:${createHash('sha256').update(text).digest('hex')}`
+}
+
+/**
+ * Turn stored documents into the export, in memory. Every problem in every document is collected
+ * and thrown together as `ExportProblems`, before anything is written.
+ */
+export function buildExport(stored: readonly StoredDocument[], options: BuildOptions): BuiltExport {
+  const problems: ExportProblem[] = []
+  const allowed = new Set(options.allowedTypes)
+  const seen = new Set<string>()
+  const targets = new Map<string, ExpandedRef>()
+  const accepted: StoredDocument[] = []
+
+  for (const doc of stored) {
+    const id = doc._id
+    if (seen.has(id)) {
+      problems.push({id, message: 'appears more than once: each document id must be unique'})
+      continue
+    }
+    seen.add(id)
+    if (!SAFE_ID.test(id)) {
+      problems.push({id, path: '_id', message: 'is not a valid document id: use letters, digits, "-" and "_" only'})
+      continue
+    }
+    if (!allowed.has(doc._type) || !hasRoute(doc._type) || !Object.hasOwn(documentContracts, doc._type)) {
+      problems.push({id, path: '_type', message: `has unknown type "${doc._type}": allowed types are ${[...allowed].sort().join(', ')}`})
+      continue
+    }
+    const slug = slugOf(doc)
+    const titleField = titleFieldOf(doc._type)
+    const title = doc[titleField]
+    if (slug === undefined) problems.push({id, path: 'slug', message: 'has no slug: generate one in the Studio so the page has an address'})
+    if (typeof title !== 'string' || title === '') problems.push({id, path: titleField, message: `has no ${titleField}: add one so links to it have text`})
+    if (slug === undefined || typeof title !== 'string' || title === '') continue
+    targets.set(id, {_id: id, _type: doc._type, slug, title, url: routeFor(doc._type, slug)})
+    accepted.push(doc)
+  }
+
+  const documents: ExportedRecord[] = []
+  const indexes = new Map<ExportedTypeName, IndexEntry[]>()
+  for (const type of Object.keys(documentContracts) as ExportedTypeName[]) indexes.set(type, [])
+  const lines: string[] = []
+  let newest: string | null = null
+
+  accepted.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
+  for (let index = 0; index < accepted.length; index++) {
+    const doc = accepted[index]!
+    const type = doc._type as ExportedTypeName
+    const target = targets.get(doc._id)!
+    const {_originalId: _origin, ...clean} = doc
+    const problemsBefore = problems.length
+
+    const expanded = expandValue(clean, targets, [], (path, ref) => {
+      problems.push({id: doc._id, path: formatPath(clean, path), message: `refers to "${ref}", which is not in the export: publish it, or remove the reference`})
+    }) as Record<string, unknown>
+
+    const html: Record<string, string> = {}
+    for (const path of PT_PATHS.get(type)!) {
+      const blocks = valueAt(expanded, path)
+      if (Array.isArray(blocks)) html[path] = portableTextToHtml(blocks as PortableTextBlock[])
+    }
+    expanded.slug = target.slug
+    expanded.route = target.url
+    expanded.html = html
+    const record = {} as ExportedRecord
+    for (const key of Object.keys(expanded).sort()) (record as Record<string, unknown>)[key] = expanded[key]
+
+    // A dangling reference already explains what is wrong with this document: skip the contract.
+    const checked = problems.length === problemsBefore ? documentContracts[type].safeParse(record) : undefined
+    if (checked && !checked.success) {
+      for (const issue of checked.error.issues) {
+        const keys = issue.code === 'unrecognized_keys' ? issue.keys : []
+        const paths = keys.length > 0 ? keys.map((key) => [...issue.path, key]) : [issue.path]
+        for (const path of paths) {
+          problems.push({id: doc._id, path: formatPath(record, path) || undefined, message: keys.length > 0 ? 'is not a field of this type in the export contract' : issue.message})
+        }
+      }
+    }
+
+    documents.push(record)
+    const summary = typeof doc.summary === 'string' ? doc.summary : typeof doc.description === 'string' ? doc.description : undefined
+    const entry: IndexEntry = {_id: target._id, _type: target._type, slug: target.slug, title: target.title, url: target.url}
+    if (summary !== undefined) entry.summary = summary
+    if (typeof doc._updatedAt === 'string') entry._updatedAt = doc._updatedAt
+    indexes.get(type)!.push(entry)
+    lines.push(stableLine(clean))
+    if (typeof doc._updatedAt === 'string' && (newest === null || doc._updatedAt > newest)) newest = doc._updatedAt
+    if ((index + 1) % 1000 === 0) options.onProgress?.(index + 1, accepted.length)
+  }
+
+  if (problems.length > 0) throw new ExportProblems(problems)
+
+  const ndjson = lines.length > 0 ? `${lines.join('\n')}\n` : ''
+  const counts: Record<string, number> = {}
+  for (const [type, entries] of [...indexes].sort(([a], [b]) => (a < b ? -1 : 1))) counts[type] = entries.length
+  const manifest: Manifest = {
+    schemaVersion: EXPORT_SCHEMA_VERSION,
+    schemaHash: schemaFiles().hash,
+    perspective: options.perspective,
+    generatedAt: newest,
+    contentHash: contentHash(ndjson),
+    total: documents.length,
+    counts,
+    routes: sortKeysDeep(ROUTES) as Record<string, string>,
+  }
+  return {documents, indexes, ndjson, manifest}
+}
