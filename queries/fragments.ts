@@ -1,0 +1,25 @@
+/** Projections shared by several queries: a card for any linked document. */
+export const professionCardFields = /* groq */ `
+  _id,
+  title,
+  "slug": slug.current,
+  summary
+`
+
+export const organisationCardFields = /* groq */ `
+  _id,
+  title,
+  shortName,
+  "slug": slug.current,
+  url
+`
+
+export const resourceCardFields = /* groq */ `
+  _id,
+  title,
+  "slug": slug.current,
+  kind,
+  url,
+  description,
+  publishedYear
+`
