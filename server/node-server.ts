@@ -80,6 +80,11 @@ async function writeWebResponse(response: Response, req: NodeRequest, res: NodeR
     return
   }
   const isStream = response.headers.get('content-type')?.startsWith('text/event-stream') ?? false
+  if (!isStream && response.headers.get('content-type')?.startsWith('application/json')) {
+    // one write for small JSON answers: headers and body leave together
+    res.end(Buffer.from(await response.arrayBuffer()))
+    return
+  }
   if (isStream) (res as ServerResponse).flushHeaders?.()
   const reader = response.body.getReader()
   const onAbort = () => void reader.cancel().catch(() => {})
@@ -132,6 +137,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   server.on('sessionError', () => {})
   const sockets = new Set<import('node:tls').TLSSocket>()
   server.on('secureConnection', (socket: import('node:tls').TLSSocket) => {
+    socket.setNoDelay(true)
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
