@@ -12,7 +12,7 @@ export {fetchDocuments} from './fetchDocuments'
 export {portableTextToHtml} from './portableText'
 export {ROUTES, routeFor} from './routes'
 export {schemaFiles, TYPES_HEADER} from './schemaFiles'
-export {forEachLimited, writeAtomically} from './writeOutput'
+export {forEachLimited, writeAtomically, WRITE_CONCURRENCY} from './writeOutput'
 
 /** Progress is reported when a dataset has more documents than this, every this many documents. */
 export const PROGRESS_EVERY = 1000
