@@ -3,7 +3,6 @@ import {UsageError} from './lib/errors'
 import {resolveSource} from './lib/sources'
 import {LEVELS} from './lib/validate/problem'
 import {FORMATS, renderReport} from './lib/validate/report'
-import {validateSource} from './lib/validate/validateDataset'
 
 /** Narrow an option to one of a list, or fail with a usage error naming the choices. */
 function oneOf<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback: T): T {
@@ -48,6 +47,8 @@ Exit codes: 0 valid, 1 content errors, 2 usage errors.
           if (total >= 1000 && done === total) io.stderr('\n')
         }
       : undefined
+    // Loaded here, not at the top: importing Sanity takes seconds, and --help or a usage error should not wait.
+    const {validateSource} = await import('./lib/validate/validateDataset')
     const report = await validateSource(source, {onProgress: progress})
     io.stdout(renderReport(report, format, level, source.description))
     return report.problems.some((problem) => problem.level === 'error') ? 1 : 0
