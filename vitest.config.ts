@@ -6,5 +6,6 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 120_000,
+    reporters: ['default', './test/helpers/summaryReporter.ts'],
   },
 })
