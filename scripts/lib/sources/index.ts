@@ -20,14 +20,14 @@ export interface SourceArgs {
 
 /**
  * `--source file:PATH` or a bare path reads NDJSON; `--source https://HOST` talks to a Sanity API
- * (the local server) with `--dataset` and a token from AHP_TOKEN or SANITY_API_TOKEN; with no
- * `--source` but SANITY_PROJECT_ID set, a hosted project; otherwise the seed file.
+ * (the local server) with `--dataset` and a token from SANITY_API_TOKEN, AHP_TOKEN or the data
+ * folder; with no `--source` but SANITY_PROJECT_ID set, a hosted project (SANITY_DATASET,
+ * SANITY_API_TOKEN); otherwise the seed file.
  */
 export function resolveSource({source, dataset, env = process.env}: SourceArgs): ContentSource {
-  const token = env.AHP_TOKEN ?? env.SANITY_API_TOKEN
   if (source === undefined || source === '') {
     if (env.SANITY_PROJECT_ID) {
-      return new ApiSource({projectId: env.SANITY_PROJECT_ID, dataset: dataset ?? env.SANITY_DATASET ?? 'production', token})
+      return ApiSource.hosted({projectId: env.SANITY_PROJECT_ID, dataset: dataset ?? env.SANITY_DATASET ?? 'production', token: env.SANITY_API_TOKEN})
     }
     return new FileSource(resolve(SEED_PATH))
   }
@@ -39,7 +39,7 @@ export function resolveSource({source, dataset, env = process.env}: SourceArgs):
       throw new UsageError(`--source "${source}" is not a valid URL: use https://HOST[:PORT]`)
     }
     if (url.protocol !== 'https:') throw new UsageError(`--source "${source}" must use https://: the API is only served over TLS`)
-    return new ApiSource({apiHost: url.origin, projectId: env.SANITY_PROJECT_ID ?? 'local', dataset: dataset ?? 'production', token})
+    return ApiSource.at({apiHost: url.origin, dataset: dataset ?? 'production', dataDir: resolve(env.AHP_DATA_DIR ?? 'data'), env})
   }
   const path = source.startsWith('file:') ? source.slice('file:'.length) : source
   if (path === '') throw new UsageError('--source file: needs a path, such as file:content/dataset.ndjson')
