@@ -1,4 +1,3 @@
-import {DOCUMENT_TYPE_NAMES} from '../schemas'
 import {isMainModule, runCommand, runMain, stringOption, type CliIo, type Command} from './lib/cli'
 import {UsageError} from './lib/errors'
 import {exportContent} from './lib/export'
@@ -42,6 +41,9 @@ export const contentExportCommand: Command = {
     if (perspective !== 'published' && perspective !== 'drafts') {
       throw new UsageError(`--perspective must be "published" or "drafts", not "${perspective}"`)
     }
+    // Loaded here, not at the top: the schema pulls in `sanity`, which takes seconds to load,
+    // and --help or a usage error should not wait for it.
+    const {DOCUMENT_TYPE_NAMES} = await import('../schemas')
     const source = resolveSource({source: stringOption(values, 'source'), dataset: stringOption(values, 'dataset'), env: io.env})
     io.stderr(`content:export: reading ${source.description} (${perspective})\n`)
     const summary = await exportContent({

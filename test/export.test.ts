@@ -1,0 +1,418 @@
+import {execFile} from 'node:child_process'
+import {mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join, relative} from 'node:path'
+import {promisify} from 'node:util'
+
+import ts from 'typescript'
+import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {z} from 'zod'
+
+import {generateDataset, toNdjson} from '../bench/datasets'
+import {documentContracts, manifestContract, typeIndexContract} from '../contracts'
+import {DOCUMENT_TYPE_NAMES} from '../schemas'
+import {contentExport} from '../scripts/content-export'
+import type {CliIo} from '../scripts/lib/cli'
+import {ROUTES, routeFor} from '../scripts/lib/export'
+
+const FIXTURES = join(import.meta.dirname, 'fixtures', 'export')
+const VALID = join(FIXTURES, 'valid.ndjson')
+
+let work: string
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'ahp-export-test-'))
+})
+
+afterAll(async () => {
+  await rm(work, {recursive: true, force: true})
+})
+
+interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+let runs = 0
+
+/** Run content:export in-process, capturing what it prints. */
+async function exportTo(out: string, ...args: string[]): Promise<Run> {
+  const captured = {stdout: '', stderr: ''}
+  const io: CliIo = {stdout: (text) => void (captured.stdout += text), stderr: (text) => void (captured.stderr += text), env: {}}
+  const code = await contentExport(['--out', out, ...args], io)
+  return {code, ...captured}
+}
+
+function freshOut(name = 'out'): string {
+  return join(work, `${name}-${++runs}`)
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false,
+  )
+}
+
+/** Every file under `root`, relative path → bytes. */
+async function readTree(root: string): Promise<Map<string, Buffer>> {
+  const files = new Map<string, Buffer>()
+  for (const entry of await readdir(root, {recursive: true, withFileTypes: true})) {
+    if (!entry.isFile()) continue
+    const path = join(entry.parentPath, entry.name)
+    files.set(relative(root, path), await readFile(path))
+  }
+  return files
+}
+
+async function readJson<T = Record<string, unknown>>(path: string): Promise<T> {
+  return JSON.parse(await readFile(path, 'utf8')) as T
+}
+
+describe('content:export of a small dataset', () => {
+  let out: string
+  let result: Run
+
+  beforeAll(async () => {
+    out = freshOut()
+    result = await exportTo(out, '--source', `file:${VALID}`)
+  })
+
+  test('exits 0 and summarises on stdout', () => {
+    expect(result.stderr).not.toMatch(/refusing|error/i)
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/Exported 8 documents/)
+    expect(result.stdout).toMatch(/content hash sha256:[0-9a-f]{64}/)
+  })
+
+  test('writes the manifest, one file per published document, indexes, NDJSON, JSON Schema and types', async () => {
+    const files = [...(await readTree(out)).keys()].sort()
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'manifest.json',
+        'dataset.ndjson',
+        'types.d.ts',
+        'documents/profession/profession-dietitians.json',
+        'documents/organisation/organisation-hcpc.json',
+        'documents/framework/framework-ahps-into-action.json',
+        ...DOCUMENT_TYPE_NAMES.map((type) => `indexes/${type}.json`),
+        ...DOCUMENT_TYPE_NAMES.map((type) => `schema/${type}.json`),
+        'schema/manifest.json',
+        'schema/typeIndex.json',
+      ]),
+    )
+    expect(files.filter((file) => file.startsWith('documents/'))).toHaveLength(8)
+    expect(files.some((file) => file.includes('drafts.') || file.includes('quick-guide-cancer'))).toBe(false)
+  })
+
+  test('the manifest counts every type and takes its time from the content, not the clock', async () => {
+    const manifest = manifestContract.parse(await readJson(join(out, 'manifest.json')))
+    expect(manifest.total).toBe(8)
+    expect(manifest.counts).toMatchObject({organisation: 2, profession: 1, quickGuide: 0, caseExample: 0})
+    expect(Object.keys(manifest.counts).sort()).toEqual([...DOCUMENT_TYPE_NAMES].sort())
+    expect(manifest.generatedAt).toBe('2026-03-01T12:00:00Z')
+    expect(manifest.perspective).toBe('published')
+    expect(manifest.routes.profession).toBe('/professions/{slug}')
+    expect(manifest.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/)
+  })
+
+  test('references are expanded to {_id, _type, title, slug, url}, in arrays with their _key', async () => {
+    const profession = await readJson(join(out, 'documents/profession/profession-dietitians.json'))
+    expect(profession.regulator).toEqual({
+      _id: 'organisation-hcpc',
+      _type: 'organisation',
+      title: 'Health and Care Professions Council',
+      slug: 'hcpc',
+      url: '/organisations/hcpc',
+    })
+    expect(profession.slug).toBe('dietitians')
+    expect(profession.route).toBe('/professions/dietitians')
+
+    const hub = await readJson(join(out, 'documents/hub/hub-greener-ahp.json'))
+    expect(hub.complements).toEqual([
+      {_key: 'c1', _id: 'resource-long-term-plan', _type: 'resource', title: 'NHS Long Term Plan', slug: 'nhs-long-term-plan', url: '/resources/nhs-long-term-plan'},
+    ])
+    expect((hub.links as {internal?: {url: string}}[])[0]!.internal!.url).toBe('/professions/dietitians')
+
+    const person = await readJson(join(out, 'documents/person/person-chief-ahp-officer.json'))
+    expect(person.organisation).toMatchObject({title: 'NHS England', url: '/organisations/nhs-england'})
+    expect(JSON.stringify([profession, hub, person])).not.toContain('_ref')
+  })
+
+  test('HTML of Portable Text escapes text, maps internal links to routes and drops unsafe links', async () => {
+    const profession = await readJson<{html: {body: string}}>(join(out, 'documents/profession/profession-dietitians.json'))
+    const html = profession.html.body
+    expect(html).toContain('&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt; &amp; friends')
+    expect(html).not.toContain('<script')
+    expect(html).toContain('<a href="/frameworks/ahps-into-action">framework</a>')
+    expect(html).toContain('<a href="https://www.hcpc-uk.org/?a=1&amp;b=&quot;2&quot;"><strong>HCPC site</strong></a>')
+    expect(html).not.toContain('javascript:')
+    expect(html).toContain('<p>Bad link</p>')
+    expect(html).toContain('<h2>A heading</h2>')
+    expect(html).toContain('<ul><li>First point</li></ul>')
+
+    const framework = await readJson<{html: Record<string, string>}>(join(out, 'documents/framework/framework-ahps-into-action.json'))
+    expect(framework.html['getInvolved.steps']).toBe('<ul><li>Share your work with <a href="/professions/dietitians">dietitians</a></li></ul>')
+  })
+
+  test('per-type indexes list each document with its route', async () => {
+    const index = typeIndexContract.parse(await readJson(join(out, 'indexes/organisation.json')))
+    expect(index.map((entry) => entry._id)).toEqual(['organisation-hcpc', 'organisation-nhs-england'])
+    expect(index[0]).toMatchObject({title: 'Health and Care Professions Council', url: '/organisations/hcpc'})
+    expect(await readJson(join(out, 'indexes/caseExample.json'))).toEqual([])
+  })
+
+  test('dataset.ndjson holds the published documents as stored, sorted by _id, ready for sanity dataset import', async () => {
+    const lines = (await readFile(join(out, 'dataset.ndjson'), 'utf8')).trimEnd().split('\n')
+    const docs = lines.map((line) => JSON.parse(line) as {_id: string; slug: unknown; regulator?: unknown})
+    expect(docs.map((doc) => doc._id)).toEqual([...docs.map((doc) => doc._id)].sort())
+    expect(docs).toHaveLength(8)
+    const profession = docs.find((doc) => doc._id === 'profession-dietitians')!
+    expect(profession.slug).toEqual({_type: 'slug', current: 'dietitians'})
+    expect(profession.regulator).toEqual({_type: 'reference', _ref: 'organisation-hcpc'})
+  })
+
+  test('the JSON Schema files validate every exported document, and reject a changed one', async () => {
+    const files = await readTree(out)
+    let checked = 0
+    for (const [path, bytes] of files) {
+      const match = /^documents\/(\w+)\/.+\.json$/.exec(path)
+      if (!match) continue
+      const jsonSchema = await readJson(join(out, 'schema', `${match[1]}.json`))
+      const fromSchema = z.fromJSONSchema(jsonSchema as Parameters<typeof z.fromJSONSchema>[0])
+      const doc = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>
+      expect(fromSchema.safeParse(doc).success, path).toBe(true)
+      expect(fromSchema.safeParse({...doc, colour: 'blue'}).success, `${path} with an unknown field`).toBe(false)
+      expect(fromSchema.safeParse({...doc, slug: undefined}).success, `${path} without its slug`).toBe(false)
+      checked++
+    }
+    expect(checked).toBe(8)
+  })
+
+  test('types.d.ts is marked generated and type-checks against the exported JSON', async () => {
+    const types = await readFile(join(out, 'types.d.ts'), 'utf8')
+    expect(types.startsWith('// Generated by content:export, do not edit.')).toBe(true)
+    expect(types).toContain('export interface Profession {')
+    const consumer = join(out, 'consumer.ts')
+    await writeFile(
+      consumer,
+      [
+        "import type {Profession, Manifest, ExportedDocumentByType} from './types'",
+        "import profession from './documents/profession/profession-dietitians.json'",
+        "import manifest from './manifest.json'",
+        'const p: Profession = profession as Profession',
+        'const m: Manifest = manifest as Manifest',
+        "const url: string | undefined = p.regulator?.url",
+        "const html: string | undefined = p.html.body",
+        "const kind: ExportedDocumentByType['organisation']['kind'] = 'regulator'",
+        "// @ts-expect-error a profession has no such field",
+        'p.colour',
+        'export {url, html, kind, m}',
+      ].join('\n'),
+    )
+    const program = ts.createProgram([consumer], {strict: true, noEmit: true, resolveJsonModule: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, skipLibCheck: false, types: []})
+    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'))
+    expect(diagnostics).toEqual([])
+    await rm(consumer)
+  })
+})
+
+describe('content:export is deterministic', () => {
+  test('a second run gives byte-identical files, and so does the same content in another line and key order', async () => {
+    const first = freshOut()
+    const second = freshOut()
+    const shuffled = freshOut()
+    expect((await exportTo(first, '--source', `file:${VALID}`)).code).toBe(0)
+    expect((await exportTo(second, '--source', `file:${VALID}`)).code).toBe(0)
+
+    const reordered = join(work, 'reordered.ndjson')
+    const reverseKeys = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reverseKeys)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).reverse().map(([key, item]) => [key, reverseKeys(item)]))
+          : value
+    const lines = (await readFile(VALID, 'utf8')).trimEnd().split('\n').reverse()
+    await writeFile(reordered, lines.map((line) => JSON.stringify(reverseKeys(JSON.parse(line)))).join('\n'))
+    expect((await exportTo(shuffled, '--source', `file:${reordered}`)).code).toBe(0)
+
+    const a = await readTree(first)
+    for (const other of [await readTree(second), await readTree(shuffled)]) {
+      expect([...other.keys()].sort()).toEqual([...a.keys()].sort())
+      for (const [path, bytes] of a) expect(other.get(path)!.equals(bytes), path).toBe(true)
+    }
+  })
+
+  test('re-exporting into an earlier export replaces it whole', async () => {
+    const out = freshOut()
+    expect((await exportTo(out, '--source', `file:${VALID}`)).code).toBe(0)
+    await writeFile(join(out, 'documents', 'stale.json'), '{}')
+    expect((await exportTo(out, '--source', `file:${VALID}`)).code).toBe(0)
+    expect(await exists(join(out, 'documents', 'stale.json'))).toBe(false)
+    expect(await exists(join(out, 'manifest.json'))).toBe(true)
+  })
+})
+
+describe('--perspective drafts', () => {
+  test('overlays drafts on published documents and includes draft-only documents under their published id', async () => {
+    const out = freshOut()
+    expect((await exportTo(out, '--source', `file:${VALID}`, '--perspective', 'drafts')).code).toBe(0)
+    const profession = await readJson(join(out, 'documents/profession/profession-dietitians.json'))
+    expect(profession.title).toBe('Dietitians (draft title)')
+    expect(profession).not.toHaveProperty('_originalId')
+    const guide = await readJson(join(out, 'documents/quickGuide/quick-guide-cancer.json'))
+    expect(guide.framework).toMatchObject({url: '/frameworks/ahps-into-action'})
+    const manifest = await readJson(join(out, 'manifest.json'))
+    expect(manifest).toMatchObject({perspective: 'drafts', total: 9})
+    expect(await readFile(join(out, 'dataset.ndjson'), 'utf8')).not.toContain('drafts.')
+  })
+})
+
+describe('content:export refuses bad input and writes nothing', () => {
+  const cases = [
+    {name: 'an unreadable file', source: 'does-not-exist.ndjson', expected: /cannot read .*does-not-exist\.ndjson: no such file/},
+    {name: 'a malformed NDJSON line', source: 'invalid-line-malformed.ndjson', expected: /line 4 is not valid JSON/},
+    {name: 'an unknown _type', source: 'invalid-type-unknown.ndjson', expected: /document "widget-one", field _type: has unknown type "widget"/},
+    {
+      name: 'a dangling reference',
+      source: 'invalid-reference-dangling.ndjson',
+      expected: /document "hub-greener-ahp", field complements\[_key=="c1"\]: refers to "resource-long-term-plan", which is not in the export/,
+    },
+  ]
+  for (const example of cases) {
+    test(`${example.name}: exit 1, message names it, output folder absent`, async () => {
+      const out = freshOut('refused')
+      const result = await exportTo(out, '--source', `file:${join(FIXTURES, example.source)}`)
+      expect(result.code).toBe(1)
+      expect(result.stderr).toMatch(example.expected)
+      expect(result.stdout).toBe('')
+      expect(await exists(out)).toBe(false)
+      expect((await readdir(work)).filter((name) => name.includes('.tmp-'))).toEqual([])
+    })
+  }
+
+  test('a field the contract does not know, and a document without a slug, are named with their document', async () => {
+    const docs = (await readFile(VALID, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
+    const broken = docs.map((doc) =>
+      doc._id === 'profession-dietitians' ? {...doc, colour: 'blue'} : doc._id === 'resource-long-term-plan' ? {...doc, slug: undefined} : doc,
+    )
+    const input = join(work, 'broken.ndjson')
+    await writeFile(input, broken.map((doc) => JSON.stringify(doc)).join('\n'))
+    const out = freshOut('refused')
+    const result = await exportTo(out, '--source', `file:${input}`)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('document "profession-dietitians", field colour: is not a field of this type')
+    expect(result.stderr).toContain('document "resource-long-term-plan", field slug: has no slug')
+    expect(await exists(out)).toBe(false)
+  })
+
+  test('a failed export leaves an earlier export as it was', async () => {
+    const out = freshOut()
+    expect((await exportTo(out, '--source', `file:${VALID}`)).code).toBe(0)
+    const before = await readTree(out)
+    expect((await exportTo(out, '--source', `file:${join(FIXTURES, 'invalid-type-unknown.ndjson')}`)).code).toBe(1)
+    const after = await readTree(out)
+    expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
+    for (const [path, bytes] of before) expect(after.get(path)!.equals(bytes), path).toBe(true)
+  })
+})
+
+describe('usage', () => {
+  test('--help prints usage and exits 0', async () => {
+    const result = await exportTo(freshOut(), '--help')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toMatch(/^Usage: npm run content:export/)
+  })
+
+  const usageErrors = [
+    {name: 'an unknown option', args: ['--bogus'], expected: /Unknown option '--bogus'/},
+    {name: 'a bad perspective', args: ['--perspective', 'raw'], expected: /--perspective must be "published" or "drafts"/},
+    {name: 'an http:// source', args: ['--source', 'http://localhost:3333'], expected: /must use https/},
+    {name: 'a stray argument', args: ['extra'], expected: /unexpected argument "extra"/},
+  ]
+  for (const example of usageErrors) {
+    test(`${example.name}: exit 2`, async () => {
+      const out = freshOut('usage')
+      const result = await exportTo(out, '--source', `file:${VALID}`, ...example.args)
+      expect(result.code).toBe(2)
+      expect(result.stderr).toMatch(example.expected)
+      expect(await exists(out)).toBe(false)
+    })
+  }
+
+  test('an --out folder that holds something other than an export is refused, untouched', async () => {
+    const out = freshOut('precious')
+    await mkdir(out)
+    await writeFile(join(out, 'notes.txt'), 'keep me')
+    const result = await exportTo(out, '--source', `file:${VALID}`)
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/holds something other than an earlier export/)
+    expect(await readFile(join(out, 'notes.txt'), 'utf8')).toBe('keep me')
+  })
+})
+
+describe('large datasets', () => {
+  test('report progress on stderr every 1,000 documents and export every document', async () => {
+    const input = join(work, 'large.ndjson')
+    await writeFile(input, toNdjson(generateDataset({documents: 2500, seed: 7})))
+    const out = freshOut('large')
+    const result = await exportTo(out, '--source', `file:${input}`)
+    expect(result.code).toBe(0)
+    expect(result.stderr).toMatch(/prepared 1000\/2500 documents/)
+    expect(result.stderr).toMatch(/prepared 2000\/2500 documents/)
+    expect(result.stderr).toMatch(/wrote 1000\/\d+ files/)
+    expect(result.stdout).toMatch(/Exported 2500 documents/)
+    const manifest = await readJson<{total: number}>(join(out, 'manifest.json'))
+    expect(manifest.total).toBe(2500)
+  })
+
+  test('the generator is deterministic', () => {
+    expect(toNdjson(generateDataset({documents: 300, seed: 3}))).toBe(toNdjson(generateDataset({documents: 300, seed: 3})))
+  })
+})
+
+describe('the route table and contracts cover the schema', () => {
+  test('every document type has a route and a contract, and nothing else does', () => {
+    expect(Object.keys(ROUTES).sort()).toEqual([...DOCUMENT_TYPE_NAMES].sort())
+    expect(Object.keys(documentContracts).sort()).toEqual([...DOCUMENT_TYPE_NAMES].sort())
+  })
+
+  test('routes encode slugs', () => {
+    expect(routeFor('profession', 'speech-and-language-therapists')).toBe('/professions/speech-and-language-therapists')
+    expect(routeFor('resource', 'a b/c')).toBe('/resources/a%20b%2Fc')
+  })
+})
+
+describe('as a subprocess', () => {
+  const exec = promisify(execFile)
+  const run = async (...args: string[]) => {
+    try {
+      const {stdout, stderr} = await exec('npx', ['tsx', 'scripts/content-export.ts', ...args], {cwd: join(import.meta.dirname, '..')})
+      return {code: 0, stdout, stderr}
+    } catch (error) {
+      const failed = error as {code: number; stdout: string; stderr: string}
+      return {code: failed.code, stdout: failed.stdout, stderr: failed.stderr}
+    }
+  }
+
+  test('exits 0 on success, 1 on bad content, 2 on a usage error', async () => {
+    const ok = freshOut('sub')
+    const badOut = freshOut('sub')
+    const [good, bad, usage] = await Promise.all([
+      run('--out', ok, '--source', `file:${VALID}`),
+      run('--out', badOut, '--source', `file:${join(FIXTURES, 'invalid-reference-dangling.ndjson')}`),
+      run('--perspective', 'everything'),
+    ])
+    expect(good.code, good.stderr).toBe(0)
+    expect(good.stdout).toMatch(/Exported 8 documents/)
+    expect(await exists(join(ok, 'manifest.json'))).toBe(true)
+
+    expect(bad.code).toBe(1)
+    expect(bad.stderr).toMatch(/refusing to export/)
+    expect(await exists(badOut)).toBe(false)
+
+    expect(usage.code).toBe(2)
+    expect(usage.stderr).toMatch(/--perspective must be/)
+  }, 240_000)
+})
