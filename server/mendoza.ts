@@ -3,7 +3,7 @@
  * objects, so the Studio's history and "Review changes" can attribute changes field by field;
  * anything else is replaced whole with `[0, value]` (Value), which every mendoza reader accepts.
  * Opcodes follow mendoza's OPS table: 0 Value, 10 PushFieldCopy, 15 ReturnIntoObjectSameKeyPop,
- * 17 ObjectSetFieldValue, 19 ObjectDeleteField.
+ * 17 ObjectSetFieldValue (value, then key), 19 ObjectDeleteField.
  */
 export type MendozaPatch = unknown[]
 
@@ -35,7 +35,7 @@ function encodeObject(left: JsonObject, right: JsonObject, out: unknown[]): void
   for (const [key, value] of Object.entries(right)) {
     const idx = Object.hasOwn(left, key) ? keys.indexOf(key) : -1
     if (idx === -1) {
-      out.push(17, key, value)
+      out.push(17, value, key)
       continue
     }
     const before = left[key]
@@ -45,7 +45,7 @@ function encodeObject(left: JsonObject, right: JsonObject, out: unknown[]): void
       encodeObject(before, value, out)
       out.push(15)
     } else {
-      out.push(17, key, value)
+      out.push(17, value, key)
     }
   }
 }
