@@ -5,8 +5,9 @@ import type {SanityDocument} from './types.js'
 
 /**
  * Queries: groq-js evaluates every query. Speed comes from narrowing its input: a filter applied
- * directly to `*` whose constraint pins `_id` or `_type` to constants (`_type == "x"`, `_id in $ids`,
- * and conjunctions of these) gets only the candidate documents, from indexes of the perspective's view.
+ * directly to `*` whose constraint pins `_id`, `_type` or `slug.current` to constants (`_type == "x"`,
+ * `_id in $ids`), or calls `references()` with constant ids, and conjunctions and disjunctions of
+ * these, gets only the candidate documents, from indexes of the perspective's view.
  */
 
 export type Perspective = string[]
@@ -27,6 +28,56 @@ interface View {
   docs: SanityDocument[]
   byId: Map<string, SanityDocument>
   byType: Map<string, SanityDocument[]>
+  /** built on first use: `slug.current` values */
+  bySlug?: Map<string, SanityDocument[]>
+  /** built on first use: every `_ref` a document holds, as groq-js `references()` finds them */
+  byRef?: Map<string, SanityDocument[]>
+}
+
+function push(map: Map<string, SanityDocument[]>, key: string, doc: SanityDocument): void {
+  const list = map.get(key)
+  if (list) list.push(doc)
+  else map.set(key, [doc])
+}
+
+function slugIndex(view: View): Map<string, SanityDocument[]> {
+  if (!view.bySlug) {
+    view.bySlug = new Map()
+    for (const doc of view.docs) {
+      const slug = doc.slug
+      if (typeof slug === 'object' && slug !== null && !Array.isArray(slug)) {
+        const current = (slug as {current?: unknown}).current
+        if (typeof current === 'string') push(view.bySlug, current, doc)
+      }
+    }
+  }
+  return view.bySlug
+}
+
+/** Mirrors groq-js `hasReference`: an object with a truthy `_ref` is a reference and is not descended into. */
+function collectRefs(value: unknown, out: Set<string>): void {
+  if (Array.isArray(value)) {
+    for (const item of value) collectRefs(item, out)
+  } else if (typeof value === 'object' && value !== null) {
+    const ref = (value as {_ref?: unknown})._ref
+    if (ref) {
+      if (typeof ref === 'string') out.add(ref)
+      return
+    }
+    for (const item of Object.values(value)) collectRefs(item, out)
+  }
+}
+
+function refIndex(view: View): Map<string, SanityDocument[]> {
+  if (!view.byRef) {
+    view.byRef = new Map()
+    for (const doc of view.docs) {
+      const refs = new Set<string>()
+      collectRefs(doc, refs)
+      for (const ref of refs) push(view.byRef, ref, doc)
+    }
+  }
+  return view.byRef
 }
 
 const VIEW_CACHE_SIZE = 8
@@ -151,13 +202,20 @@ function constantStrings(node: unknown, params: Record<string, unknown>, list: b
   return Array.isArray(value) && value.every((v) => typeof v === 'string') ? (value as string[]) : undefined
 }
 
-function pinnedAttribute(node: unknown): '_id' | '_type' | undefined {
-  if (!isNode(node) || node.type !== 'AccessAttribute' || node.base !== undefined) return undefined
-  return node.name === '_id' || node.name === '_type' ? node.name : undefined
+type Attr = '_id' | '_type' | 'slug.current'
+
+function pinnedAttribute(node: unknown): Attr | undefined {
+  if (!isNode(node) || node.type !== 'AccessAttribute') return undefined
+  if (node.base === undefined) return node.name === '_id' || node.name === '_type' ? node.name : undefined
+  const base = node.base
+  if (node.name === 'current' && isNode(base) && base.type === 'AccessAttribute' && base.base === undefined && base.name === 'slug') {
+    return 'slug.current'
+  }
+  return undefined
 }
 
 interface Pin {
-  attr: '_id' | '_type'
+  attr: Attr | 'references'
   values: string[]
 }
 
@@ -168,8 +226,21 @@ function lookup(pin: Pin, view: View): Set<SanityDocument> {
       const doc = view.byId.get(value)
       if (doc) out.add(doc)
     } else {
-      for (const doc of view.byType.get(value) ?? []) out.add(doc)
+      const index = pin.attr === '_type' ? view.byType : pin.attr === 'slug.current' ? slugIndex(view) : refIndex(view)
+      for (const doc of index.get(value) ?? []) out.add(doc)
     }
+  }
+  return out
+}
+
+/** Constant arguments of `references(...)`: strings and arrays of strings, as groq-js collects them. */
+function referenceArgs(args: unknown): string[] | undefined {
+  if (!Array.isArray(args)) return undefined
+  const out: string[] = []
+  for (const arg of args) {
+    if (!isNode(arg) || arg.type !== 'Value') return undefined
+    if (typeof arg.value === 'string') out.push(arg.value)
+    else if (Array.isArray(arg.value)) for (const item of arg.value) if (typeof item === 'string') out.push(item)
   }
   return out
 }
@@ -198,6 +269,10 @@ function candidates(node: unknown, view: View, params: Record<string, unknown>):
     if (!attr) return undefined
     const values = constantStrings(leftAttr ? node.right : node.left, params, false)
     return values ? lookup({attr, values}, view) : undefined
+  }
+  if (node.type === 'FuncCall' && node.name === 'references' && node.namespace === 'global') {
+    const values = referenceArgs(node.args)
+    return values ? lookup({attr: 'references', values}, view) : undefined
   }
   if (node.type === 'OpCall' && node.op === 'in') {
     const attr = pinnedAttribute(node.left)
