@@ -8,7 +8,9 @@ import {validateSource} from '../scripts/lib/validate/validateDataset'
 import {runCli} from './helpers/runCli'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures')
-const TYPE_DIRS = readdirSync(FIXTURES).filter((name) => !['ndjson', 'export'].includes(name))
+const TYPE_DIRS = readdirSync(FIXTURES, {withFileTypes: true})
+  .filter((entry) => entry.isDirectory() && !['ndjson', 'export'].includes(entry.name))
+  .map((entry) => entry.name)
 
 function loadFixture(type: string, file: string): StoredDocument[] {
   return JSON.parse(readFileSync(join(FIXTURES, type, file), 'utf8')) as StoredDocument[]

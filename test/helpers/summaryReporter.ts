@@ -5,11 +5,13 @@ import type {Reporter, TestModule} from 'vitest/node'
  * tests whatever runner printed above it.
  */
 export default class SummaryReporter implements Reporter {
-  onTestRunEnd(testModules: ReadonlyArray<TestModule>) {
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>, unhandledErrors: ReadonlyArray<unknown>) {
     let passed = 0
     let failed = 0
     let skipped = 0
     for (const module of testModules) {
+      // A file that fails to load has no tests to count: count it as one failure.
+      if (module.errors().length > 0) failed++
       for (const testCase of module.children.allTests()) {
         const state = testCase.result().state
         if (state === 'passed') passed++
@@ -17,6 +19,7 @@ export default class SummaryReporter implements Reporter {
         else skipped++
       }
     }
+    failed += unhandledErrors.length
     process.stdout.write(`\ntests: ${passed} passed, ${failed} failed, ${skipped} skipped\n`)
   }
 }
