@@ -311,9 +311,19 @@ function orderOf(view: View): Map<SanityDocument, number> {
   return order
 }
 
+const PARSE_CACHE_SIZE = 500
+const parseCache = new Map<string, ExprNode>()
+
+/** Parses with groq-js; repeated queries (the Studio's, a site's) reuse their tree. Trees are never mutated. */
 export function parseQuery(query: string, params: Record<string, unknown>): ExprNode {
+  const key = `${JSON.stringify(params)}\u0000${query}`
+  const cached = parseCache.get(key)
+  if (cached) return cached
   try {
-    return parse(query, {params})
+    const tree = parse(query, {params})
+    if (parseCache.size >= PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value as string)
+    parseCache.set(key, tree)
+    return tree
   } catch (err) {
     const position = typeof (err as {position?: unknown}).position === 'number' ? (err as {position: number}).position : 0
     const description = err instanceof Error ? err.message : String(err)
