@@ -361,7 +361,7 @@ describe('large datasets', () => {
     expect(result.code).toBe(0)
     expect(result.stderr).toMatch(/prepared 1000\/2500 documents/)
     expect(result.stderr).toMatch(/prepared 2000\/2500 documents/)
-    expect(result.stderr).toMatch(/wrote 1000\/\d+ files/)
+    expect(result.stderr).toMatch(/wrote 1000 files/)
     expect(result.stdout).toMatch(/Exported 2500 documents/)
     const manifest = await readJson<{total: number}>(join(out, 'manifest.json'))
     expect(manifest.total).toBe(2500)

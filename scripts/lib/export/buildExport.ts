@@ -4,7 +4,7 @@ import type {PortableTextBlock} from '@portabletext/types'
 
 import {documentContracts, type ExportedTypeName, type IndexEntry, type Manifest, EXPORT_SCHEMA_VERSION} from '../../../contracts'
 import type {StoredDocument} from '../sources'
-import {sortKeysDeep, stableLine} from './canonicalJson'
+import {sortKeysDeep} from './canonicalJson'
 import {portableTextToHtml} from './portableText'
 import {ROUTES, hasRoute, routeFor, titleFieldOf} from './routes'
 import {schemaFiles} from './schemaFiles'
@@ -21,9 +21,11 @@ export interface ExpandedRef {
 }
 
 export interface BuiltExport {
+  /** Every exported document, unless `emit` was given: then they went to it instead. */
   documents: ExportedRecord[]
   indexes: Map<ExportedTypeName, IndexEntry[]>
-  ndjson: string
+  /** dataset.ndjson, UTF-8. */
+  ndjson: Buffer
   manifest: Manifest
 }
 
@@ -32,6 +34,12 @@ export interface BuildOptions {
   /** The document types the schema allows. */
   allowedTypes: readonly string[]
   onProgress?: (done: number, total: number) => void
+  /**
+   * Receives each exported document as soon as it is ready, while no problem has been found, so
+   * the caller can write it without holding the whole export in memory. After a problem nothing
+   * more is emitted, and the build throws `ExportProblems` at the end.
+   */
+  emit?: (record: ExportedRecord) => Promise<void> | void
 }
 
 /** A problem with one document: what `content:export` refuses to export. */
@@ -83,41 +91,85 @@ function slugOf(doc: StoredDocument): string | undefined {
 }
 
 /**
- * Copy a stored value with keys sorted, every `{_ref}` replaced by its expanded target, and
- * dangling references reported with their path.
+ * One walk over a stored value that makes two trees with keys sorted at every level: the value as
+ * stored (for dataset.ndjson) and the value with every `{_ref}` replaced by its expanded target
+ * (for the document file). Subtrees without references are shared by both, so a document is
+ * copied about once. The expanded tree of the value just walked is left in `expandedOut`.
  */
-function expandValue(value: unknown, targets: Map<string, ExpandedRef>, path: Segment[], onDangling: (path: Segment[], ref: string) => void): unknown {
-  if (Array.isArray(value)) {
-    const out = new Array<unknown>(value.length)
-    for (let index = 0; index < value.length; index++) {
-      path.push(index)
-      out[index] = expandValue(value[index], targets, path, onDangling)
-      path.pop()
-    }
-    return out
-  }
-  if (value === null || typeof value !== 'object') return value
-  const input = value as Record<string, unknown>
-  if (typeof input._ref === 'string') {
-    const target = targets.get(input._ref)
-    if (!target) {
-      onDangling(path, input._ref)
+class ReferenceExpander {
+  expandedOut: unknown
+  private readonly path: Segment[] = []
+
+  constructor(
+    private readonly targets: Map<string, ExpandedRef>,
+    private readonly onDangling: (path: Segment[], ref: string) => void,
+  ) {}
+
+  /** Returns the sorted stored value; the expanded one is in `expandedOut`. */
+  walk(value: unknown): unknown {
+    if (value === null || typeof value !== 'object') {
+      this.expandedOut = value
       return value
     }
-    const key = input._key
-    return typeof key === 'string'
-      ? {_id: target._id, _key: key, _type: target._type, slug: target.slug, title: target.title, url: target.url}
-      : {_id: target._id, _type: target._type, slug: target.slug, title: target.title, url: target.url}
+    if (Array.isArray(value)) return this.walkArray(value)
+    const input = value as Record<string, unknown>
+    const keys = Object.keys(input).sort()
+    const sorted: Record<string, unknown> = {}
+    let expanded: Record<string, unknown> | undefined
+    for (let index = 0; index < keys.length; index++) {
+      const key = keys[index]!
+      const item = input[key]
+      if (item === undefined) continue
+      this.path.push(key)
+      const stored = this.walk(item)
+      this.path.pop()
+      sorted[key] = stored
+      if (expanded) expanded[key] = this.expandedOut
+      else if (this.expandedOut !== stored) {
+        expanded = {}
+        for (let before = 0; before < index; before++) {
+          const name = keys[before]!
+          if (name in sorted) expanded[name] = sorted[name]
+        }
+        expanded[key] = this.expandedOut
+      }
+    }
+    const ref = input._ref
+    if (typeof ref === 'string') {
+      const target = this.targets.get(ref)
+      if (!target) {
+        this.onDangling(this.path, ref)
+        this.expandedOut = sorted
+        return sorted
+      }
+      const key = input._key
+      this.expandedOut =
+        typeof key === 'string'
+          ? {_id: target._id, _key: key, _type: target._type, slug: target.slug, title: target.title, url: target.url}
+          : {_id: target._id, _type: target._type, slug: target.slug, title: target.title, url: target.url}
+      return sorted
+    }
+    this.expandedOut = expanded ?? sorted
+    return sorted
   }
-  const out: Record<string, unknown> = {}
-  for (const key of Object.keys(input).sort()) {
-    const item = input[key]
-    if (item === undefined) continue
-    path.push(key)
-    out[key] = expandValue(item, targets, path, onDangling)
-    path.pop()
+
+  private walkArray(value: readonly unknown[]): unknown[] {
+    const sorted = new Array<unknown>(value.length)
+    let expanded: unknown[] | undefined
+    for (let index = 0; index < value.length; index++) {
+      this.path.push(index)
+      const stored = this.walk(value[index])
+      this.path.pop()
+      sorted[index] = stored
+      if (expanded) expanded[index] = this.expandedOut
+      else if (this.expandedOut !== stored) {
+        expanded = sorted.slice(0, index)
+        expanded[index] = this.expandedOut
+      }
+    }
+    this.expandedOut = expanded ?? sorted
+    return sorted
   }
-  return out
 }
 
 function valueAt(doc: Record<string, unknown>, dottedPath: string): unknown {
@@ -137,15 +189,15 @@ const PT_PATHS = new Map<ExportedTypeName, string[]>(
   (Object.keys(documentContracts) as ExportedTypeName[]).map((type) => [type, portableTextPaths(type)]),
 )
 
-function contentHash(text: string): string {
-  return `sha256:${createHash('sha256').update(text).digest('hex')}`
+function contentHash(bytes: Buffer): string {
+  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
 }
 
 /**
- * Turn stored documents into the export, in memory. Every problem in every document is collected
- * and thrown together as `ExportProblems`, before anything is written.
+ * Turn stored documents into the export. Every problem in every document is collected and thrown
+ * together as `ExportProblems` at the end.
  */
-export function buildExport(stored: readonly StoredDocument[], options: BuildOptions): BuiltExport {
+export async function buildExport(stored: readonly StoredDocument[], options: BuildOptions): Promise<BuiltExport> {
   const problems: ExportProblem[] = []
   const allowed = new Set(options.allowedTypes)
   const seen = new Set<string>()
@@ -191,20 +243,20 @@ export function buildExport(stored: readonly StoredDocument[], options: BuildOpt
     const {_originalId: _origin, ...clean} = doc
     const problemsBefore = problems.length
 
-    const expanded = expandValue(clean, targets, [], (path, ref) => {
+    const expander = new ReferenceExpander(targets, (path, ref) => {
       problems.push({id: doc._id, path: formatPath(clean, path), message: `refers to "${ref}", which is not in the export: publish it, or remove the reference`})
-    }) as Record<string, unknown>
+    })
+    const sortedStored = expander.walk(clean)
+    const expanded = expander.expandedOut as Record<string, unknown>
 
     const html: Record<string, string> = {}
     for (const path of PT_PATHS.get(type)!) {
       const blocks = valueAt(expanded, path)
       if (Array.isArray(blocks)) html[path] = portableTextToHtml(blocks as PortableTextBlock[])
     }
-    expanded.slug = target.slug
-    expanded.route = target.url
-    expanded.html = html
+    const withDerived: Record<string, unknown> = {...expanded, slug: target.slug, route: target.url, html}
     const record = {} as ExportedRecord
-    for (const key of Object.keys(expanded).sort()) (record as Record<string, unknown>)[key] = expanded[key]
+    for (const key of Object.keys(withDerived).sort()) (record as Record<string, unknown>)[key] = withDerived[key]
 
     // A dangling reference already explains what is wrong with this document: skip the contract.
     const checked = problems.length === problemsBefore ? documentContracts[type].safeParse(record) : undefined
@@ -218,20 +270,23 @@ export function buildExport(stored: readonly StoredDocument[], options: BuildOpt
       }
     }
 
-    documents.push(record)
+    if (problems.length === 0) {
+      if (options.emit) await options.emit(record)
+      else documents.push(record)
+    }
     const summary = typeof doc.summary === 'string' ? doc.summary : typeof doc.description === 'string' ? doc.description : undefined
     const entry: IndexEntry = {_id: target._id, _type: target._type, slug: target.slug, title: target.title, url: target.url}
     if (summary !== undefined) entry.summary = summary
     if (typeof doc._updatedAt === 'string') entry._updatedAt = doc._updatedAt
     indexes.get(type)!.push(entry)
-    lines.push(stableLine(clean))
+    lines.push(JSON.stringify(sortedStored))
     if (typeof doc._updatedAt === 'string' && (newest === null || doc._updatedAt > newest)) newest = doc._updatedAt
     if ((index + 1) % 1000 === 0) options.onProgress?.(index + 1, accepted.length)
   }
 
   if (problems.length > 0) throw new ExportProblems(problems)
 
-  const ndjson = lines.length > 0 ? `${lines.join('\n')}\n` : ''
+  const ndjson = Buffer.from(lines.length > 0 ? `${lines.join('\n')}\n` : '')
   const counts: Record<string, number> = {}
   for (const [type, entries] of [...indexes].sort(([a], [b]) => (a < b ? -1 : 1))) counts[type] = entries.length
   const manifest: Manifest = {
@@ -240,7 +295,7 @@ export function buildExport(stored: readonly StoredDocument[], options: BuildOpt
     perspective: options.perspective,
     generatedAt: newest,
     contentHash: contentHash(ndjson),
-    total: documents.length,
+    total: lines.length,
     counts,
     routes: sortKeysDeep(ROUTES) as Record<string, string>,
   }

@@ -1,10 +1,10 @@
 import {CliError} from '../errors'
 import type {ContentSource} from '../sources'
 import {stableJson} from './canonicalJson'
-import {buildExport, ExportProblems, formatProblem} from './buildExport'
+import {buildExport, ExportProblems, formatProblem, type BuiltExport} from './buildExport'
 import {fetchDocuments} from './fetchDocuments'
 import {schemaFiles} from './schemaFiles'
-import {checkReplaceable, writeAtomically, type OutputFile} from './writeOutput'
+import {checkReplaceable, writeAtomically} from './writeOutput'
 
 export {buildExport, ExportProblems, formatPath, formatProblem} from './buildExport'
 export type {BuiltExport, ExportedRecord, ExportProblem} from './buildExport'
@@ -12,7 +12,7 @@ export {fetchDocuments} from './fetchDocuments'
 export {portableTextToHtml} from './portableText'
 export {ROUTES, routeFor} from './routes'
 export {schemaFiles, TYPES_HEADER} from './schemaFiles'
-export {forEachLimited, writeAtomically, WRITE_CONCURRENCY} from './writeOutput'
+export {FileWriter, forEachLimited, writeAtomically, WRITE_CONCURRENCY} from './writeOutput'
 
 /** Progress is reported when a dataset has more documents than this, every this many documents. */
 export const PROGRESS_EVERY = 1000
@@ -35,6 +35,8 @@ export interface ExportSummary {
   counts: Record<string, number>
   contentHash: string
   files: number
+  /** Milliseconds spent querying, preparing and writing documents, and writing the rest: for the benchmark. */
+  timings: {fetch: number; build: number; write: number}
 }
 
 function refuse(lines: string[], what: string): never {
@@ -57,33 +59,44 @@ export async function exportContent(options: ExportOptions): Promise<ExportSumma
   const loadProblems = await source.loadProblems()
   if (loadProblems.length > 0) refuse(loadProblems.map((problem) => `${source.description}: ${problem.message}`), 'unreadable record')
 
+  const started = performance.now()
   const stored = await fetchDocuments(source, perspective, (fetched) => {
     if (fetched > PROGRESS_EVERY) options.onProgress?.(`fetched ${fetched} documents`)
   })
+  const fetched = performance.now()
   const large = stored.length > PROGRESS_EVERY
   const progress = large ? options.onProgress : undefined
-
-  let built
-  try {
-    built = buildExport(stored, {
-      perspective,
-      allowedTypes: options.allowedTypes,
-      onProgress: progress && ((done, total) => progress(`prepared ${done}/${total} documents`)),
-    })
-  } catch (error) {
-    if (error instanceof ExportProblems) refuse(error.problems.map(formatProblem), 'problem')
-    throw error
-  }
-
   const schema = schemaFiles()
-  const files: OutputFile[] = []
-  for (const doc of built.documents) files.push({path: `documents/${doc._type}/${doc._id}.json`, content: () => `${JSON.stringify(doc, null, 2)}\n`})
-  for (const [type, entries] of built.indexes) files.push({path: `indexes/${type}.json`, content: () => stableJson(entries)})
-  for (const [path, text] of schema.files) files.push({path, content: () => text})
-  files.push({path: 'types.d.ts', content: () => schema.types})
-  files.push({path: 'dataset.ndjson', content: () => built.ndjson})
-  files.push({path: 'manifest.json', content: () => stableJson(built.manifest)})
 
-  await writeAtomically(out, files, progress && ((written) => progress(`wrote ${written}/${files.length} files`)))
-  return {out, total: built.manifest.total, counts: built.manifest.counts, contentHash: built.manifest.contentHash, files: files.length}
+  let built: BuiltExport | undefined
+  let builtAt = fetched
+  await writeAtomically(
+    out,
+    async (writer) => {
+      try {
+        built = await buildExport(stored, {
+          perspective,
+          allowedTypes: options.allowedTypes,
+          onProgress: progress && ((done, total) => progress(`prepared ${done}/${total} documents`)),
+          emit: (doc) => writer.write(`documents/${doc._type}/${doc._id}.json`, `${JSON.stringify(doc)}\n`),
+        })
+      } catch (error) {
+        if (error instanceof ExportProblems) refuse(error.problems.map(formatProblem), 'problem')
+        throw error
+      }
+      builtAt = performance.now()
+      for (const [type, entries] of built.indexes) await writer.write(`indexes/${type}.json`, stableJson(entries))
+      for (const [path, text] of schema.files) await writer.write(path, text)
+      await writer.write('types.d.ts', schema.types)
+      await writer.write('dataset.ndjson', built.ndjson)
+      await writer.write('manifest.json', stableJson(built.manifest))
+    },
+    progress && ((written) => written % PROGRESS_EVERY === 0 && progress(`wrote ${written} files`)),
+  )
+  if (!built) throw new Error('exportContent(): the build did not run')
+  const {manifest} = built as BuiltExport
+  // documents, indexes, schema files, types.d.ts, dataset.ndjson, manifest.json
+  const files = manifest.total + Object.keys(manifest.counts).length + schema.files.size + 3
+  const timings = {fetch: fetched - started, build: builtAt - fetched, write: performance.now() - builtAt}
+  return {out, total: manifest.total, counts: manifest.counts, contentHash: manifest.contentHash, files, timings}
 }

@@ -3,12 +3,6 @@ import {basename, dirname, join, resolve} from 'node:path'
 
 import {CliError, UsageError} from '../errors'
 
-/** A file to write, relative to the output folder; `content` is produced when it is written. */
-export interface OutputFile {
-  path: string
-  content: () => string
-}
-
 export const WRITE_CONCURRENCY = 32
 
 /** Run `task` for each item with at most `limit` in flight. */
@@ -58,24 +52,73 @@ export async function checkReplaceable(out: string): Promise<void> {
 }
 
 /**
- * Write `files` into a temporary folder next to `out`, then swap it into place with renames, so a
- * failure leaves `out` as it was (absent, or the previous export) and nothing half-written.
+ * Writes files under one folder with at most `limit` writes in flight: `write` waits while the
+ * limit is reached, so producing content and writing it overlap without unbounded memory.
  */
-export async function writeAtomically(out: string, files: readonly OutputFile[], onProgress?: (written: number) => void): Promise<void> {
+export class FileWriter {
+  private readonly inFlight = new Set<Promise<void>>()
+  private readonly folders = new Map<string, Promise<unknown>>()
+  private failure: Error | undefined
+  written = 0
+
+  constructor(
+    readonly root: string,
+    private readonly limit = WRITE_CONCURRENCY,
+    private readonly onWritten?: (written: number) => void,
+  ) {}
+
+  async write(path: string, content: string | Buffer): Promise<void> {
+    if (this.failure) throw this.failure
+    while (this.inFlight.size >= this.limit) await Promise.race(this.inFlight)
+    const full = join(this.root, path)
+    const folder = dirname(full)
+    let made = this.folders.get(folder)
+    if (!made) {
+      made = mkdir(folder, {recursive: true})
+      this.folders.set(folder, made)
+    }
+    const task: Promise<void> = made
+      .then(() => writeFile(full, content))
+      .then(
+        () => {
+          this.written++
+          this.onWritten?.(this.written)
+        },
+        (error: Error) => {
+          this.failure ??= error
+        },
+      )
+      .finally(() => this.inFlight.delete(task))
+    this.inFlight.add(task)
+  }
+
+  /** Wait for every write; throws the first failure. */
+  async flush(): Promise<void> {
+    await Promise.all(this.inFlight)
+    if (this.failure) throw this.failure
+  }
+}
+
+/**
+ * Let `fill` write into a temporary folder next to `out`, then swap it into place with renames, so
+ * a failure (a thrown error from `fill` or from a write) leaves `out` as it was, absent or the
+ * previous export, and nothing half-written.
+ */
+export async function writeAtomically(out: string, fill: (writer: FileWriter) => Promise<void>, onWritten?: (written: number) => void): Promise<void> {
   const target = resolve(out)
   const parent = dirname(target)
   await checkReplaceable(target)
   await mkdir(parent, {recursive: true})
   const temp = await mkdtemp(join(parent, `.${basename(target)}.tmp-`))
   try {
-    const folders = [...new Set(files.map((file) => dirname(join(temp, file.path))))].sort()
-    for (const folder of folders) await mkdir(folder, {recursive: true})
-    let written = 0
-    await forEachLimited(files, WRITE_CONCURRENCY, async (file) => {
-      await writeFile(join(temp, file.path), file.content())
-      written++
-      if (onProgress && written % 1000 === 0) onProgress(written)
-    })
+    const writer = new FileWriter(temp, WRITE_CONCURRENCY, onWritten)
+    try {
+      await fill(writer)
+    } finally {
+      // Even when `fill` fails, let writes in flight settle before the folder is removed.
+      await writer.flush().catch(() => {})
+    }
+    await writer.flush()
     const previous = `${temp}.previous`
     const hadPrevious = await exists(target)
     if (hadPrevious) await rename(target, previous)
@@ -88,7 +131,11 @@ export async function writeAtomically(out: string, files: readonly OutputFile[],
     if (hadPrevious) await rm(previous, {recursive: true, force: true})
   } catch (error) {
     await rm(temp, {recursive: true, force: true})
-    if (error instanceof CliError) throw error
-    throw new CliError(`cannot write ${out}: ${(error as Error).message}`)
+    if (error instanceof CliError || !isFileSystemError(error)) throw error
+    throw new CliError(`cannot write ${out}: ${error.message}`)
   }
+}
+
+function isFileSystemError(error: unknown): error is NodeJS.ErrnoException {
+  return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string'
 }
