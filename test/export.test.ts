@@ -14,6 +14,7 @@ import {DOCUMENT_TYPE_NAMES} from '../schemas'
 import {contentExport} from '../scripts/content-export'
 import type {CliIo} from '../scripts/lib/cli'
 import {ROUTES, routeFor} from '../scripts/lib/export'
+import {FileSource} from '../scripts/lib/sources'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'export')
 const VALID = join(FIXTURES, 'valid.ndjson')
@@ -369,6 +370,35 @@ describe('large datasets', () => {
 
   test('the generator is deterministic', () => {
     expect(toNdjson(generateDataset({documents: 300, seed: 3}))).toBe(toNdjson(generateDataset({documents: 300, seed: 3})))
+  })
+})
+
+describe('the seed content', () => {
+  test('exports cleanly, and GROQ over the export finds what the source page says', async () => {
+    const out = freshOut('seed')
+    const result = await exportTo(out, '--source', `file:${join(import.meta.dirname, '..', 'content', 'dataset.ndjson')}`)
+    expect(result.code, result.stderr).toBe(0)
+    const exported = new FileSource(join(out, 'dataset.ndjson'))
+    const facts = await exported.fetch<{professions: number; hcpc: number; gosc: number; cpd: number; ahpsIntoAction: {expiresAt: string; status: string}}>(
+      `{
+        "professions": count(*[_type == "profession"]),
+        "hcpc": count(*[_type == "profession" && regulator->shortName == "HCPC"]),
+        "gosc": count(*[_type == "profession" && regulator->shortName == "GOsC"]),
+        "cpd": count(*[_type == "cpdCategory"]),
+        "ahpsIntoAction": *[_type == "framework" && slug.current == "ahps-into-action"][0]{expiresAt, status}
+      }`,
+    )
+    expect(facts).toMatchObject({professions: 14, hcpc: 13, gosc: 1, cpd: 4})
+    expect(facts.ahpsIntoAction.expiresAt).toBe('2021-12-31')
+    expect(facts.ahpsIntoAction.status).not.toBe('current')
+
+    const index = typeIndexContract.parse(await readJson(join(out, 'indexes/profession.json')))
+    expect(index).toHaveLength(14)
+    for (const entry of index) {
+      const doc = documentContracts.profession.parse(await readJson(join(out, 'documents/profession', `${entry._id}.json`)))
+      expect(doc.route).toBe(entry.url)
+      expect(doc.regulator?.url).toMatch(/^\/organisations\//)
+    }
   })
 })
 
