@@ -13,7 +13,7 @@ import {documentContracts, manifestContract, typeIndexContract} from '../contrac
 import {DOCUMENT_TYPE_NAMES} from '../schemas'
 import {contentExport} from '../scripts/content-export'
 import type {CliIo} from '../scripts/lib/cli'
-import {ROUTES, routeFor} from '../scripts/lib/export'
+import {fetchDocuments, ROUTES, routeFor} from '../scripts/lib/export'
 import {FileSource} from '../scripts/lib/sources'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'export')
@@ -370,6 +370,23 @@ describe('large datasets', () => {
 
   test('the generator is deterministic', () => {
     expect(toNdjson(generateDataset({documents: 300, seed: 3}))).toBe(toNdjson(generateDataset({documents: 300, seed: 3})))
+  })
+})
+
+describe('reading through GROQ', () => {
+  test('pages through the source by _id, each document once, leaving out system documents', async () => {
+    const docs = (await readFile(VALID, 'utf8')).trimEnd().split('\n').map((line) => JSON.parse(line) as {_id: string; _type: string})
+    const source = FileSource.fromDocuments([
+      ...docs,
+      {_id: 'image-abc-100x100-png', _type: 'sanity.imageAsset'},
+      {_id: '_.releases.spring', _type: 'system.release'},
+      {_id: 'versions.spring.profession-dietitians', _type: 'profession'},
+    ])
+    const queries: number[] = []
+    const published = await fetchDocuments(source, 'published', (fetched) => queries.push(fetched), 3)
+    const expected = docs.map((doc) => doc._id).filter((id) => !id.startsWith('drafts.')).sort()
+    expect(published.map((doc) => doc._id)).toEqual(expected)
+    expect(queries).toEqual([3, 6, 8])
   })
 })
 

@@ -13,19 +13,20 @@ export async function fetchDocuments(
   source: ContentSource,
   perspective: Perspective,
   onPage: (fetched: number) => void = () => {},
+  pageSize = PAGE_SIZE,
 ): Promise<StoredDocument[]> {
   const documents: StoredDocument[] = []
   let after = ''
   for (;;) {
     const page = await source.fetch<StoredDocument[] | null>(
-      `*[${CONTENT_FILTER} && _id > $after] | order(_id asc) [0...${PAGE_SIZE}]`,
+      `*[${CONTENT_FILTER} && _id > $after] | order(_id asc) [0...${pageSize}]`,
       {after},
       {perspective},
     )
     if (!Array.isArray(page) || page.length === 0) break
     documents.push(...page)
     onPage(documents.length)
-    if (page.length < PAGE_SIZE) break
+    if (page.length < pageSize) break
     after = page[page.length - 1]!._id
   }
   return documents
