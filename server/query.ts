@@ -219,18 +219,59 @@ interface Pin {
   values: string[]
 }
 
-function lookup(pin: Pin, view: View): Set<SanityDocument> {
-  const out = new Set<SanityDocument>()
-  for (const value of pin.values) {
-    if (pin.attr === '_id') {
+/**
+ * Candidate documents for a constraint: `docs` in view order when `ordered`, a membership test
+ * `has`, and `exact` when the constraint holds for precisely these documents (so the filter can be
+ * answered by the index alone).
+ */
+interface Candidates {
+  docs: SanityDocument[]
+  ordered: boolean
+  exact: boolean
+  has: (doc: SanityDocument) => boolean
+}
+
+function slugOf(doc: SanityDocument): unknown {
+  const slug = doc.slug
+  return typeof slug === 'object' && slug !== null && !Array.isArray(slug) ? (slug as {current?: unknown}).current : undefined
+}
+
+function lookup(pin: Pin, view: View): Candidates {
+  const values = [...new Set(pin.values)]
+  let docs: SanityDocument[]
+  let ordered = true
+  if (pin.attr === '_id') {
+    docs = values.flatMap((value) => {
       const doc = view.byId.get(value)
-      if (doc) out.add(doc)
-    } else {
-      const index = pin.attr === '_type' ? view.byType : pin.attr === 'slug.current' ? slugIndex(view) : refIndex(view)
-      for (const doc of index.get(value) ?? []) out.add(doc)
+      return doc ? [doc] : []
+    })
+    ordered = docs.length <= 1
+  } else {
+    const index = pin.attr === '_type' ? view.byType : pin.attr === 'slug.current' ? slugIndex(view) : refIndex(view)
+    if (values.length === 1) docs = index.get(values[0] as string) ?? []
+    else {
+      docs = [...new Set(values.flatMap((value) => index.get(value) ?? []))]
+      ordered = values.filter((value) => index.has(value)).length <= 1
     }
   }
-  return out
+  const wanted = new Set(values)
+  const has =
+    pin.attr === '_id'
+      ? (doc: SanityDocument) => wanted.has(doc._id)
+      : pin.attr === '_type'
+        ? (doc: SanityDocument) => wanted.has(doc._type)
+        : pin.attr === 'slug.current'
+          ? (doc: SanityDocument) => {
+              const current = slugOf(doc)
+              return typeof current === 'string' && wanted.has(current)
+            }
+          : (doc: SanityDocument) => {
+              const refs = new Set<string>()
+              collectRefs(doc, refs)
+              for (const ref of refs) if (wanted.has(ref)) return true
+              return false
+            }
+  return {docs, ordered, exact: true, has}
 }
 
 /** Constant arguments of `references(...)`: strings and arrays of strings, as groq-js collects them. */
@@ -246,22 +287,34 @@ function referenceArgs(args: unknown): string[] | undefined {
 }
 
 /** The documents a filter constraint can possibly match, or undefined when it pins nothing. */
-function candidates(node: unknown, view: View, params: Record<string, unknown>): Set<SanityDocument> | undefined {
+function candidates(node: unknown, view: View, params: Record<string, unknown>): Candidates | undefined {
   if (!isNode(node)) return undefined
   if (node.type === 'Group') return candidates(node.base, view, params)
   if (node.type === 'And') {
     const left = candidates(node.left, view, params)
     const right = candidates(node.right, view, params)
     if (left && right) {
-      const [small, large] = left.size <= right.size ? [left, right] : [right, left]
-      return new Set([...small].filter((doc) => large.has(doc)))
+      const [small, large] = left.docs.length <= right.docs.length ? [left, right] : [right, left]
+      return {
+        docs: small.docs.filter((doc) => large.has(doc)),
+        ordered: small.ordered,
+        exact: left.exact && right.exact,
+        has: (doc) => left.has(doc) && right.has(doc),
+      }
     }
-    return left ?? right
+    const one = left ?? right
+    return one ? {...one, exact: false} : undefined
   }
   if (node.type === 'Or') {
     const left = candidates(node.left, view, params)
     const right = candidates(node.right, view, params)
-    return left && right ? new Set([...left, ...right]) : undefined
+    if (!left || !right) return undefined
+    return {
+      docs: [...new Set([...left.docs, ...right.docs])],
+      ordered: false,
+      exact: left.exact && right.exact,
+      has: (doc) => left.has(doc) || right.has(doc),
+    }
   }
   if (node.type === 'OpCall' && node.op === '==') {
     const leftAttr = pinnedAttribute(node.left)
@@ -282,19 +335,27 @@ function candidates(node: unknown, view: View, params: Record<string, unknown>):
   return undefined
 }
 
-/** Rewrites `*[constraint]` into `<candidates>[constraint]` where the constraint pins `_id`/`_type`. */
-function narrow(node: unknown, view: View, params: Record<string, unknown>, order: Map<SanityDocument, number>): unknown {
+/**
+ * Rewrites `*[constraint]`: into `<candidates>[constraint]` where the constraint pins indexed
+ * attributes, or into `<candidates>` alone where the indexes answer the constraint exactly.
+ */
+function narrow(node: unknown, view: View, params: Record<string, unknown>, order: () => Map<SanityDocument, number>): unknown {
   if (Array.isArray(node)) return node.map((item) => narrow(item, view, params, order))
   if (typeof node !== 'object' || node === null) return node
   if (isNode(node) && node.type === 'Value') return node
   const out: Record<string, unknown> = {}
   for (const [key, value] of Object.entries(node)) out[key] = narrow(value, view, params, order)
   if (isNode(node) && node.type === 'Filter' && isNode(node.base) && node.base.type === 'Everything') {
-    const set = candidates(node.expr, view, params)
-    if (set) {
+    const found = candidates(node.expr, view, params)
+    if (found) {
       // keep the dataset's order: groq-js returns `*` in dataset order
-      const found = [...set].sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0))
-      out.base = {type: 'Value', value: found}
+      let docs = found.docs
+      if (!found.ordered) {
+        const positions = order()
+        docs = [...docs].sort((a, b) => (positions.get(a) ?? 0) - (positions.get(b) ?? 0))
+      }
+      if (found.exact) return {type: 'Value', value: docs}
+      out.base = {type: 'Value', value: docs}
     }
   }
   return out
@@ -340,7 +401,7 @@ export async function runQuery(dataset: Dataset, query: string, options: QueryOp
   const started = performance.now()
   const tree = parseQuery(query, options.params)
   const view = viewFor(dataset, options)
-  const narrowed = options.useIndexes === false ? tree : (narrow(tree, view, options.params, orderOf(view)) as ExprNode)
+  const narrowed = options.useIndexes === false ? tree : (narrow(tree, view, options.params, () => orderOf(view)) as ExprNode)
   let result: unknown
   try {
     const value = await evaluate(narrowed, {
