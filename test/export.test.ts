@@ -14,6 +14,7 @@ import {DOCUMENT_TYPE_NAMES} from '../schemas'
 import {contentExport} from '../scripts/content-export'
 import type {CliIo} from '../scripts/lib/cli'
 import {fetchDocuments, ROUTES, routeFor} from '../scripts/lib/export'
+import {typeOf, type JsonSchema} from '../scripts/lib/export/jsonSchemaToTs'
 import {FileSource} from '../scripts/lib/sources'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'export')
@@ -416,6 +417,23 @@ describe('the seed content', () => {
       expect(doc.route).toBe(entry.url)
       expect(doc.regulator?.url).toMatch(/^\/organisations\//)
     }
+  })
+})
+
+describe('the TypeScript generator', () => {
+  const examples: {name: string; schema: JsonSchema; type: string}[] = [
+    {name: 'enum', schema: {type: 'string', enum: ['a', 'b']}, type: '"a" | "b"'},
+    {name: 'const', schema: {type: 'string', const: 'x'}, type: '"x"'},
+    {name: 'nullable', schema: {anyOf: [{type: 'string'}, {type: 'null'}]}, type: 'string | null'},
+    {name: 'array of a union', schema: {type: 'array', items: {anyOf: [{$ref: '#/$defs/A'}, {$ref: '#/$defs/B'}]}}, type: '(A | B)[]'},
+    {name: 'record', schema: {type: 'object', propertyNames: {type: 'string'}, additionalProperties: {type: 'integer'}}, type: '{\n  [key: string]: number\n}'},
+    {name: 'closed object', schema: {type: 'object', properties: {'a.b': {type: 'boolean'}}, required: [], additionalProperties: false}, type: '{\n  "a.b"?: boolean\n}'},
+  ]
+  for (const example of examples) test(example.name, () => expect(typeOf(example.schema)).toBe(example.type))
+
+  test('refuses what it does not know rather than emit unknown', () => {
+    expect(() => typeOf({type: 'tuple'})).toThrow(/unsupported schema/)
+    expect(() => typeOf({$ref: 'other.json#/x'})).toThrow(/unsupported \$ref/)
   })
 })
 

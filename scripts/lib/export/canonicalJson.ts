@@ -19,7 +19,3 @@ export function stableJson(value: unknown): string {
   return `${JSON.stringify(sortKeysDeep(value), null, 2)}\n`
 }
 
-/** One NDJSON line with sorted keys. */
-export function stableLine(value: unknown): string {
-  return JSON.stringify(sortKeysDeep(value))
-}
