@@ -58,10 +58,10 @@ const workspaces: WorkspaceOptions[] = [
     projectId: LOCAL_PROJECT_ID,
     dataset: LOCAL_DATASET,
     apiHost: localApi,
-    // Token sign-in (no cookies): the server's `/auth/providers` names its login page, which
-    // sends the editor back with `#sid=`; the Studio swaps it at `/auth/fetch` for a token it
-    // keeps in localStorage.
-    auth: {loginMethod: 'token', apiHost: localApi, redirectOnSingle: false},
+    // Token sign-in (no cookies): the server's `/auth/providers` names its sign-in page, where
+    // the Studio sends the editor straight away; it sends them back with `#sid=`, which the
+    // Studio swaps at `/auth/fetch` for a token it keeps in localStorage (studio/AUTH.md).
+    auth: {loginMethod: 'token', apiHost: localApi, redirectOnSingle: true},
   },
 ]
 
