@@ -94,6 +94,19 @@ function fixedDocumentItem(S: StructureBuilder, doc: FixedDocument): ListItemBui
     .child(S.document().schemaType(doc.type).documentId(doc.id).title(doc.title))
 }
 
+/** The case examples of one profession; a new one made here starts linked to it. */
+export function caseExamplesOfProfession(S: StructureBuilder, professionId: string) {
+  return S.documentList()
+    .id(`case-examples-${professionId}`)
+    .title('Case examples')
+    .schemaType('caseExample')
+    .apiVersion(LIST_API_VERSION)
+    .filter('_type == "caseExample" && profession._ref == $professionId')
+    .params({professionId})
+    .defaultOrdering(LIST_ORDERINGS.caseExample)
+    .initialValueTemplates([S.initialValueTemplateItem(CASE_EXAMPLE_FOR_PROFESSION, {professionId})])
+}
+
 /** Case examples: all of them, or those of one profession (new ones start linked to it). */
 function caseExamplesItem(S: StructureBuilder): ListItemBuilder {
   return S.listItem()
@@ -113,17 +126,7 @@ function caseExamplesItem(S: StructureBuilder): ListItemBuilder {
             .child(
               typeList(S, 'profession', 'Case examples by profession')
                 .id('case-examples-by-profession')
-                .child((professionId: string) =>
-                  S.documentList()
-                    .id(`case-examples-${professionId}`)
-                    .title('Case examples')
-                    .schemaType('caseExample')
-                    .apiVersion(LIST_API_VERSION)
-                    .filter('_type == "caseExample" && profession._ref == $professionId')
-                    .params({professionId})
-                    .defaultOrdering(LIST_ORDERINGS.caseExample)
-                    .initialValueTemplates([S.initialValueTemplateItem(CASE_EXAMPLE_FOR_PROFESSION, {professionId})]),
-                ),
+                .child((professionId: string) => caseExamplesOfProfession(S, professionId)),
             ),
         ]),
     )
