@@ -24,7 +24,7 @@ export interface BuiltExport {
   /** Every exported document, unless `emit` was given: then they went to it instead. */
   documents: ExportedRecord[]
   indexes: Map<ExportedTypeName, IndexEntry[]>
-  /** dataset.ndjson, UTF-8. */
+  /** dataset.ndjson, UTF-8, unless `writeLine` was given: then its lines went to it instead. */
   ndjson: Buffer
   manifest: Manifest
 }
@@ -40,6 +40,8 @@ export interface BuildOptions {
    * more is emitted, and the build throws `ExportProblems` at the end.
    */
   emit?: (record: ExportedRecord) => Promise<void> | void
+  /** Receives each line of dataset.ndjson, newline included, in order, on the same terms as `emit`. */
+  writeLine?: (line: Buffer) => Promise<void> | void
 }
 
 /** A problem with one document: what `content:export` refuses to export. */
@@ -189,9 +191,6 @@ const PT_PATHS = new Map<ExportedTypeName, string[]>(
   (Object.keys(documentContracts) as ExportedTypeName[]).map((type) => [type, portableTextPaths(type)]),
 )
 
-function contentHash(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`
-}
 
 /**
  * Turn stored documents into the export. Every problem in every document is collected and thrown
@@ -232,7 +231,9 @@ export async function buildExport(stored: readonly StoredDocument[], options: Bu
   const documents: ExportedRecord[] = []
   const indexes = new Map<ExportedTypeName, IndexEntry[]>()
   for (const type of Object.keys(documentContracts) as ExportedTypeName[]) indexes.set(type, [])
-  const lines: string[] = []
+  const lines: Buffer[] = []
+  const hash = createHash('sha256')
+  let exported = 0
   let newest: string | null = null
 
   accepted.sort((a, b) => (a._id < b._id ? -1 : a._id > b._id ? 1 : 0))
@@ -279,14 +280,20 @@ export async function buildExport(stored: readonly StoredDocument[], options: Bu
     if (summary !== undefined) entry.summary = summary
     if (typeof doc._updatedAt === 'string') entry._updatedAt = doc._updatedAt
     indexes.get(type)!.push(entry)
-    lines.push(JSON.stringify(sortedStored))
+    const line = Buffer.from(`${JSON.stringify(sortedStored)}\n`)
+    hash.update(line)
+    exported++
+    if (problems.length === 0) {
+      if (options.writeLine) await options.writeLine(line)
+      else lines.push(line)
+    }
     if (typeof doc._updatedAt === 'string' && (newest === null || doc._updatedAt > newest)) newest = doc._updatedAt
     if ((index + 1) % 1000 === 0) options.onProgress?.(index + 1, accepted.length)
   }
 
   if (problems.length > 0) throw new ExportProblems(problems)
 
-  const ndjson = Buffer.from(lines.length > 0 ? `${lines.join('\n')}\n` : '')
+  const ndjson = Buffer.concat(lines)
   const counts: Record<string, number> = {}
   for (const [type, entries] of [...indexes].sort(([a], [b]) => (a < b ? -1 : 1))) counts[type] = entries.length
   const manifest: Manifest = {
@@ -294,8 +301,8 @@ export async function buildExport(stored: readonly StoredDocument[], options: Bu
     schemaHash: schemaFiles().hash,
     perspective: options.perspective,
     generatedAt: newest,
-    contentHash: contentHash(ndjson),
-    total: lines.length,
+    contentHash: `sha256:${hash.digest('hex')}`,
+    total: exported,
     counts,
     routes: sortKeysDeep(ROUTES) as Record<string, string>,
   }

@@ -73,22 +73,25 @@ export async function exportContent(options: ExportOptions): Promise<ExportSumma
   await writeAtomically(
     out,
     async (writer) => {
+      const ndjson = await writer.stream('dataset.ndjson')
       try {
         built = await buildExport(stored, {
           perspective,
           allowedTypes: options.allowedTypes,
           onProgress: progress && ((done, total) => progress(`prepared ${done}/${total} documents`)),
           emit: (doc) => writer.write(`documents/${doc._type}/${doc._id}.json`, `${JSON.stringify(doc)}\n`),
+          writeLine: ndjson.write,
         })
       } catch (error) {
+        await ndjson.close().catch(() => {})
         if (error instanceof ExportProblems) refuse(error.problems.map(formatProblem), 'problem')
         throw error
       }
+      await ndjson.close()
       builtAt = performance.now()
       for (const [type, entries] of built.indexes) await writer.write(`indexes/${type}.json`, stableJson(entries))
       for (const [path, text] of schema.files) await writer.write(path, text)
       await writer.write('types.d.ts', schema.types)
-      await writer.write('dataset.ndjson', built.ndjson)
       await writer.write('manifest.json', stableJson(built.manifest))
     },
     progress && ((written) => written % PROGRESS_EVERY === 0 && progress(`wrote ${written} files`)),

@@ -1,3 +1,4 @@
+import {createWriteStream} from 'node:fs'
 import {mkdir, mkdtemp, readFile, readdir, rename, rm, stat, writeFile} from 'node:fs/promises'
 import {basename, dirname, join, resolve} from 'node:path'
 
@@ -90,6 +91,29 @@ export class FileWriter {
       )
       .finally(() => this.inFlight.delete(task))
     this.inFlight.add(task)
+  }
+
+  /** A file written line by line, with backpressure: for output too large to hold as one string. */
+  async stream(path: string): Promise<{write: (chunk: Buffer) => Promise<void>; close: () => Promise<void>}> {
+    const full = join(this.root, path)
+    await mkdir(dirname(full), {recursive: true})
+    const stream = createWriteStream(full)
+    let failure: Error | undefined
+    stream.on('error', (error) => {
+      failure ??= error
+      this.failure ??= error
+    })
+    return {
+      write: async (chunk) => {
+        if (failure) throw failure
+        if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve).once('error', () => resolve()))
+      },
+      close: () =>
+        new Promise<void>((resolve, reject) => {
+          if (failure) return reject(failure)
+          stream.end(() => (failure ? reject(failure) : (this.written++, resolve())))
+        }),
+    }
   }
 
   /** Wait for every write; throws the first failure. */
