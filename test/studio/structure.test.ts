@@ -46,7 +46,9 @@ beforeAll(async () => {
     currentUser: {id: 'structure-test', name: 'Test', email: 'test@localhost', role: 'editor', roles: [{name: 'editor', title: 'Editor'}]},
     getClient: () => createClient({projectId: LOCAL_PROJECT_ID, dataset: LOCAL_DATASET, apiVersion: '2025-02-19', useCdn: false, apiHost: 'https://offline.invalid'}),
   })
-  S = createStructureBuilder({source: workspace, perspectiveStack: []})
+  const source = workspace.unstable_sources[0]
+  if (!source) throw new Error('the workspace has no source')
+  S = createStructureBuilder({source, perspectiveStack: []})
   const built = await structure(S, {} as never)
   root = (built as unknown as {serialize: () => SerializedNode}).serialize()
 })
