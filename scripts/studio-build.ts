@@ -230,7 +230,7 @@ export async function ensureStudioBuilt(options: EnsureStudioBuiltOptions = {}):
     if (!options.force && (await builtSourceHash(outDir)) === current) return {outDir, hash: current, built: false}
 
     const previous = await builtSourceHash(outDir)
-    log(previous ? 'Studio sources changed since the last build: building the Studio...' : 'Building the Studio (first run; about a minute or two)...')
+    log(previous ? 'Studio sources changed since the last build: building the Studio...' : 'Building the Studio (first run: a few minutes)...')
     const started = performance.now()
     const staging = `${outDir}.building-${process.pid}`
     await rm(staging, {recursive: true, force: true})
