@@ -78,21 +78,6 @@ export type ResourceReference = {
   [internalGroqTypeReferenceTo]?: "resource";
 };
 
-export type Link = {
-  _type: "link";
-  label: string;
-  internal?:
-    | ProfessionReference
-    | FrameworkReference
-    | QuickGuideReference
-    | CaseExampleReference
-    | CpdCategoryReference
-    | HubReference
-    | GuidanceReference
-    | ResourceReference;
-  url?: string;
-};
-
 export type OrganisationReference = {
   _ref: string;
   _type: "reference";
@@ -105,6 +90,23 @@ export type PersonReference = {
   _type: "reference";
   _weak?: boolean;
   [internalGroqTypeReferenceTo]?: "person";
+};
+
+export type Link = {
+  _type: "link";
+  label: string;
+  internal?:
+    | ProfessionReference
+    | FrameworkReference
+    | QuickGuideReference
+    | CaseExampleReference
+    | CpdCategoryReference
+    | HubReference
+    | GuidanceReference
+    | ResourceReference
+    | OrganisationReference
+    | PersonReference;
+  url?: string;
 };
 
 export type BlockContent = Array<{
@@ -497,9 +499,9 @@ export type AllSanitySchemaTypes =
   | HubReference
   | GuidanceReference
   | ResourceReference
-  | Link
   | OrganisationReference
   | PersonReference
+  | Link
   | BlockContent
   | CaseExample
   | Profession

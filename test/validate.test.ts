@@ -70,7 +70,7 @@ describe('content:validate on NDJSON files', () => {
   test.each([
     ['unknown-type.ndjson', '_type', /unknown type/],
     ['dangling-reference.ndjson', undefined, /does not exist/],
-    ['duplicate-slug.ndjson', 'slug.current', /also the slug of/],
+    ['duplicate-slug.ndjson', 'slug', /is already used by/],
     ['http-link.ndjson', undefined, /https:\/\//],
   ])('%s is an error naming the field and the fix', async (file, path, message) => {
     const report = await validateSource(new FileSource(ndjson(file)))
@@ -98,7 +98,7 @@ describe('content:validate on NDJSON files', () => {
     expect(invalid.code).toBe(1)
     const lines = invalid.stdout.trim().split('\n').map((line) => JSON.parse(line) as {level: string; path?: string})
     expect(lines.every((problem) => problem.level === 'error')).toBe(true)
-    expect(lines.some((problem) => problem.path === 'slug.current')).toBe(true)
+    expect(lines.some((problem) => problem.path === 'slug')).toBe(true)
 
     expect(usage.code).toBe(2)
     expect(usage.stderr).toMatch(/--format must be one of pretty, json, ndjson/)

@@ -3,6 +3,7 @@ import {defineArrayMember, defineField, defineType} from 'sanity'
 
 import {groups} from '../constants'
 import {bodyField, externalUrlField, seoField, slugField, summaryField, titleField} from '../shared/fields'
+import {referencesRegulator} from '../shared/validation'
 
 /** One of the 14 allied health professions, with the regulator that holds its register. */
 export const professionType = defineType({
@@ -32,7 +33,10 @@ export const professionType = defineType({
       description: 'The statutory regulator that keeps the register for this profession.',
       to: [{type: 'organisation'}],
       options: {filter: 'kind == "regulator"'},
-      validation: (rule) => rule.required().error('Choose the regulator that keeps this profession\'s register'),
+      validation: (rule) => [
+        rule.required().error('Choose the regulator that keeps this profession\'s register'),
+        rule.custom(referencesRegulator),
+      ],
     }),
     defineField({
       name: 'protectedTitles',

@@ -2,6 +2,7 @@ import {LinkIcon} from '@sanity/icons'
 import {defineField, defineType} from 'sanity'
 
 import {httpsUrl} from '../shared/validation'
+import {LINKABLE_TYPES} from './blockContentType'
 
 /** A labelled link to another page, inside this hub or elsewhere. */
 export const linkType = defineType({
@@ -22,16 +23,7 @@ export const linkType = defineType({
       title: 'Page in this hub',
       type: 'reference',
       description: 'Choose a page in this hub, or leave empty and give a web address below.',
-      to: [
-        {type: 'profession'},
-        {type: 'framework'},
-        {type: 'quickGuide'},
-        {type: 'caseExample'},
-        {type: 'cpdCategory'},
-        {type: 'hub'},
-        {type: 'guidance'},
-        {type: 'resource'},
-      ],
+      to: LINKABLE_TYPES.map((type) => ({type})),
     }),
     defineField({
       name: 'url',

@@ -39,6 +39,22 @@ export const uniqueSlugInType: CustomValidator<SlugValue | undefined> = async (s
   return taken ? `The web address "${current}" is already used by ${taken}: choose another` : true
 }
 
+/**
+ * The Studio only offers regulators as a profession's regulator (`options.filter`), but an
+ * import or an API write can set any organisation: check the one referenced is a regulator.
+ */
+export const referencesRegulator: CustomValidator<{_ref?: string} | undefined> = async (reference, context) => {
+  if (!reference?._ref) return true
+  const client = context.getClient({apiVersion: '2025-02-19'})
+  const organisation = await client.fetch<{title?: string; kind?: string} | null>(
+    '*[_id in [$id, "drafts." + $id]][0]{title, kind}',
+    {id: reference._ref},
+    {perspective: 'raw', tag: 'validation.regulator-kind'},
+  )
+  if (!organisation || organisation.kind === 'regulator') return true
+  return `${organisation.title ?? reference._ref} is not a regulator: choose the organisation that keeps this profession's register`
+}
+
 /** `expiresAt` must come after `validFrom` when both are set. */
 export const expiresAfterValidFrom: CustomValidator<string | undefined> = (expiresAt, context) => {
   const from = parseDate((context.document as {validFrom?: unknown} | undefined)?.validFrom)

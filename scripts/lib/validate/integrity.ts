@@ -3,6 +3,10 @@ import {isReferenceSchemaType, pathToString, type Path, type SchemaType} from 's
 import {isDraftId, isVersionId, publishedIdOf, type StoredDocument} from '../sources'
 import type {Problem} from './problem'
 
+function withArticle(word: string): string {
+  return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`
+}
+
 interface FoundReference {
   path: Path
   ref: string
@@ -45,9 +49,9 @@ export function collectReferences(value: unknown, type: SchemaType, path: Path =
 
 /**
  * Checks across documents that a single document's rules cannot see: every reference resolves
- * to a document of an allowed type, slugs are unique per type (the Studio warns as you type;
- * in a dataset it is an error, since one page would hide the other), and every draft has a
- * published document (a warning: normal in the Studio, but odd in a dataset to import).
+ * to a document of an allowed type, and every draft has a published document (a warning:
+ * normal in the Studio, but odd in a dataset to import). Slug uniqueness is the schema's own
+ * rule, which queries the dataset being checked.
  */
 export function checkIntegrity(documents: readonly StoredDocument[], typeOf: (name: string) => SchemaType | undefined): Problem[] {
   const problems: Problem[] = []
@@ -55,31 +59,9 @@ export function checkIntegrity(documents: readonly StoredDocument[], typeOf: (na
   for (const doc of documents) {
     if (!isDraftId(doc._id) && !isVersionId(doc._id)) typeById.set(doc._id, doc._type)
   }
-  const slugOwners = new Map<string, string[]>()
-  for (const doc of documents) {
-    const slug = (doc.slug as {current?: unknown} | undefined)?.current
-    if (typeof slug !== 'string' || isVersionId(doc._id)) continue
-    const key = `${doc._type}\u0000${slug}`
-    const owners = slugOwners.get(key) ?? []
-    // A draft and its published document share a slug by design.
-    if (!owners.some((owner) => publishedIdOf(owner) === publishedIdOf(doc._id))) owners.push(doc._id)
-    slugOwners.set(key, owners)
-  }
   for (const doc of documents) {
     const type = typeOf(doc._type)
     if (!type) continue
-    const slug = (doc.slug as {current?: unknown} | undefined)?.current
-    const others = typeof slug === 'string' ? (slugOwners.get(`${doc._type}\u0000${slug}`) ?? []).filter((id) => publishedIdOf(id) !== publishedIdOf(doc._id)) : []
-    if (others.length > 0) {
-      problems.push({
-        level: 'error',
-        check: 'integrity',
-        documentId: doc._id,
-        documentType: doc._type,
-        path: 'slug.current',
-        message: `"${String(slug)}" is also the slug of ${others.map((id) => `"${id}"`).join(', ')}: give each ${doc._type} its own slug`,
-      })
-    }
     if (isDraftId(doc._id) && !typeById.has(publishedIdOf(doc._id))) {
       problems.push({
         level: 'warning',
@@ -109,7 +91,7 @@ export function checkIntegrity(documents: readonly StoredDocument[], typeOf: (na
           documentId: doc._id,
           documentType: doc._type,
           path: where,
-          message: `refers to "${reference.ref}", a ${targetType}, but only ${reference.allowedTypes.join(' or ')} is allowed here: choose a document of the right type`,
+          message: `refers to "${reference.ref}", which is ${withArticle(targetType)}, but only ${reference.allowedTypes.join(' or ')} is allowed here: choose a document of the right type`,
         })
       }
     }

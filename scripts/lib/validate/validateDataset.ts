@@ -41,7 +41,9 @@ async function schemaProblems(doc: StoredDocument, workspace: Workspace): Promis
   const markers = await validateDocument({
     document: doc as SanityDocument,
     workspace,
-    environment: 'cli',
+    // 'studio', not 'cli': in 'cli' Sanity downgrades some errors (a missing slug or object) to
+    // warnings and drops their messages. Editors see the 'studio' results, so we report those.
+    environment: 'studio',
     // Existence and type of referenced documents are checked by checkIntegrity, with a fix.
     getDocumentExists: async () => true,
     maxCustomValidationConcurrency: 64,
@@ -91,12 +93,20 @@ export async function validateSource(source: ContentSource, options: ValidateOpt
     options.onProgress?.(++done, toCheck.length)
     return found
   })
-  const integrity = checkIntegrity(toCheck, (name) => workspace.schema.get(name))
-  // Where a dataset-wide check found the same field, report that finding only: it is the more
-  // severe one and names the other documents involved.
-  const seen = new Set(integrity.map((problem) => `${problem.documentId}\u0000${problem.path?.split('.')[0]}`))
-  problems.push(...perDocument.flat().filter((problem) => problem.level === 'error' || !seen.has(`${problem.documentId}\u0000${problem.path?.split('.')[0]}`)))
-  problems.push(...integrity)
+  problems.push(...perDocument.flat())
+  problems.push(...checkIntegrity(toCheck, (name) => workspace.schema.get(name)))
 
-  return {documentCount: documents.length, problems: problems.sort(compareProblems)}
+  // A field with several failing rules that share one message (required, integer, min) is one
+  // problem; and a missing field's own message explains its sub-fields' bare "Required".
+  const errorPaths = new Set(problems.filter((p) => p.level === 'error' && p.path).map((p) => `${p.documentId}\u0000${p.path}`))
+  const seen = new Set<string>()
+  const unique = problems.filter((problem) => {
+    const parent = problem.path?.includes('.') ? problem.path.slice(0, problem.path.lastIndexOf('.')) : undefined
+    if (parent && problem.message === 'Required' && errorPaths.has(`${problem.documentId}\u0000${parent}`)) return false
+    const key = JSON.stringify([problem.level, problem.documentId, problem.path, problem.line, problem.message])
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+  return {documentCount: documents.length, problems: unique.sort(compareProblems)}
 }
