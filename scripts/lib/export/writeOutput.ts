@@ -106,7 +106,15 @@ export class FileWriter {
     return {
       write: async (chunk) => {
         if (failure) throw failure
-        if (!stream.write(chunk)) await new Promise<void>((resolve) => stream.once('drain', resolve).once('error', () => resolve()))
+        if (stream.write(chunk)) return
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            stream.off('drain', done).off('error', done)
+            resolve()
+          }
+          stream.on('drain', done).on('error', done)
+        })
+        if (failure) throw failure
       },
       close: () =>
         new Promise<void>((resolve, reject) => {
