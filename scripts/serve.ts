@@ -5,7 +5,7 @@ import {configFromEnv, startServer} from '../server/node-server'
 import {trustInstructions} from '../server/tls'
 import {importNdjson} from './content-import'
 import {isMainModule, runMain, type Command} from './lib/cli'
-import {UsageError} from './lib/errors'
+import {CliError, UsageError} from './lib/errors'
 
 /** Starts the local Content Lake; seeds `production` from content/dataset.ndjson on an empty data folder. */
 
@@ -13,7 +13,7 @@ const SEED = fileURLToPath(new URL('../content/dataset.ndjson', import.meta.url)
 const SEED_DATASET = 'production'
 
 export const serveCommand: Command = {
-  name: 'serve',
+  name: 'server',
   usage: `Usage: npm run server   (npm start)
 
 Starts the embedded Content Lake: Sanity's HTTP API over SQLite, on HTTPS with HTTP/2.
@@ -31,14 +31,19 @@ Exit codes: 0 closed cleanly, 1 runtime error, 2 usage error.
 `,
   options: {},
   async run(_values, io, positionals) {
-    if (positionals.length > 0) throw new UsageError('serve takes no arguments; configure it with AHP_* variables')
+    if (positionals.length > 0) throw new UsageError('takes no arguments; configure it with AHP_* variables')
     let config
     try {
       config = configFromEnv(io.env)
     } catch (err) {
       throw new UsageError((err as Error).message)
     }
-    const server = await startServer(config)
+    let server
+    try {
+      server = await startServer(config)
+    } catch (err) {
+      throw new CliError(`cannot start on ${config.host}:${config.port}: ${(err as Error).message}`)
+    }
     const port = server.port
     if (server.tls.created) io.stderr(`${trustInstructions(server.tls.caCertPath)}\n\n`)
     if (server.store.list().length === 0) {

@@ -141,13 +141,18 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(config.port, config.host, () => {
-      server.off('error', reject)
-      resolve()
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject)
+      server.listen(config.port, config.host, () => {
+        server.off('error', reject)
+        resolve()
+      })
     })
-  })
+  } catch (err) {
+    store.close()
+    throw err
+  }
   const port = (server.address() as AddressInfo).port
   let closing: Promise<void> | undefined
   return {
