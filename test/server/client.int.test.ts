@@ -1,3 +1,4 @@
+import {applyPatch} from 'mendoza'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import type {MutationEvent, SanityClient} from '@sanity/client'
 import {startTestServer, type TestServer} from './helpers.js'
@@ -227,7 +228,10 @@ describe('listener', () => {
     expect(a.transactionId).toBe('listen-tx-1')
     expect(events[0]?.mutations).toEqual([{create: {_id: 'w-1', _type: 'watched', show: true, n: 1}}])
     expect(events[1]?.result).toMatchObject({n: 2})
-    expect(events[1]?.effects?.apply).toBeDefined()
+    // mendoza effects turn the previous result into the next one, and back
+    const applied = applyPatch(events[0]?.result, events[1]?.effects?.apply as unknown[])
+    expect(applied).toEqual(events[1]?.result)
+    expect(applyPatch(events[1]?.result, events[1]?.effects?.revert as unknown[])).toEqual(events[0]?.result)
   })
 })
 
@@ -287,9 +291,13 @@ describe('history', () => {
     expect(byRev.documents[0]?.title).toBe('first')
     const byTime = await client.request<{documents: {title: string}[]}>({url: `/data/history/test/documents/h-1?time=${encodeURIComponent(v1._updatedAt)}`})
     expect(byTime.documents[0]?.title).toBe('first')
+    await client.delete('h-1')
+    const last = await client.request<{documents: {title: string}[]}>({url: '/data/history/test/documents/h-1?lastRevision=true'})
+    expect(last.documents[0]?.title).toBe('second')
     const raw = await t.request('/v2025-02-19/data/history/test/transactions/h-1?effectFormat=mendoza', {headers: {authorization: `Bearer ${t.adminToken}`}})
     const lines = raw.body.trim().split('\n').map((l) => JSON.parse(l) as {id: string; documentIDs: string[]; effects: Record<string, unknown>})
-    expect(lines.map((l) => l.id)).toEqual([v1._rev, v2._rev])
+    expect(lines.map((l) => l.id).slice(0, 2)).toEqual([v1._rev, v2._rev])
+    expect(lines).toHaveLength(3)
     expect(lines[1]?.documentIDs).toEqual(['h-1'])
     expect(lines[1]?.effects['h-1']).toHaveProperty('apply')
   })
