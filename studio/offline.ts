@@ -11,8 +11,10 @@ import type {Plugin} from 'vite'
  *   Inter font from `studio-static.sanity.io`: the script is removed, the fonts are copied into
  *   the build (`static/fonts/`, from the inter-ui package) and linked from there;
  * - to the Studio's code, a version check that asks `sanity-cdn.com` for the newest Sanity on load
- *   and every 15 minutes (switched off: this build is pinned), and the avatar of Sanity's "system"
- *   user from `public.sanity.io` (the build's own favicon instead).
+ *   and every 15 minutes (switched off: this build is pinned), a probe of Sanity's feedback
+ *   service (`api.sanity.io/vX/intake/feedback`) on load, which decides whether the help menu
+ *   offers "Give feedback" (switched off, and so is sending feedback), and the avatar of
+ *   Sanity's "system" user from `public.sanity.io` (the build's own favicon instead).
  * Each change must apply exactly once: an upgrade of `sanity` that moves the code fails the build
  * here instead of quietly going back online.
  */
@@ -40,6 +42,18 @@ export const SANITY_PATCHES: readonly SourcePatch[] = [
     module: SANITY_LIB,
     find: 'fetchLatestAvailableVersionForPackage = async (options) => {',
     replace: 'fetchLatestAvailableVersionForPackage = async (options) => {\n  return undefined;',
+  },
+  {
+    name: 'no feedback probe on load',
+    module: SANITY_LIB,
+    find: '} = options, skip2 = t0 === void 0 ? !1 : t0, [available, setAvailable] = useState(null);',
+    replace: '} = options, skip2 = !0, [available, setAvailable] = useState(null);',
+  },
+  {
+    name: 'no feedback sent to Sanity',
+    module: SANITY_LIB,
+    find: 'async function sendFeedbackToSentry(payload) {',
+    replace: 'async function sendFeedbackToSentry(payload) {\n  throw new Error("Feedback to Sanity is switched off: this Studio works offline");',
   },
   {
     name: 'system user avatar from the build',
