@@ -95,7 +95,12 @@ export function splitId(id: string): {layer: string; baseId: string} {
 
 export function parsePerspective(value: string | null | undefined, fallback: 'raw' | 'published'): Perspective {
   const raw = (value ?? '').trim() || fallback
-  const parts = raw.split(',').map((p) => p.trim()).filter(Boolean)
+  // `previewDrafts` is the older name of `drafts`
+  const parts = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => (p === 'previewDrafts' ? 'drafts' : p))
   if (parts.length === 1 && parts[0] === 'raw') return ['raw']
   for (const part of parts) {
     if (part === 'raw') throw new ApiError(400, 'httpBadRequest', 'Perspective "raw" cannot be part of a stack')
