@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs'
+import {existsSync, readFileSync} from 'node:fs'
 import {connect, type ClientHttp2Session} from 'node:http2'
 import {fileURLToPath} from 'node:url'
 import {gunzipSync} from 'node:zlib'
@@ -12,7 +12,8 @@ import {startTestServer, type TestServer} from './helpers.js'
  * return for every test exactly what groq-js returns in-process over the same documents.
  */
 
-const SUITE = fileURLToPath(new URL('../../../shared/groq-test-suite/suite.ndjson.gz', import.meta.url))
+// shared/ sits beside the repository (as in CI); AHP_GROQ_SUITE points elsewhere
+const SUITE = process.env.AHP_GROQ_SUITE ?? fileURLToPath(new URL('../../../shared/groq-test-suite/suite.ndjson.gz', import.meta.url))
 const DEEPLY_NESTED = /^test-filters?-(documents|literals)-nested-([3-9]|\d\d+)$/
 const CONCURRENCY = 32
 
@@ -41,6 +42,7 @@ const tests: SuiteTest[] = []
 let skipped = 0
 
 beforeAll(async () => {
+  if (!existsSync(SUITE)) throw new Error(`GROQ conformance suite not found at ${SUITE}: put shared/ beside the repository or set AHP_GROQ_SUITE`)
   const lines = gunzipSync(readFileSync(SUITE)).toString('utf8').split('\n').filter(Boolean)
   const remote = new Set<string>()
   for (const line of lines) {
