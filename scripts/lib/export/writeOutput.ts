@@ -4,7 +4,7 @@ import {basename, dirname, join, resolve} from 'node:path'
 
 import {CliError, UsageError} from '../errors'
 
-export const WRITE_CONCURRENCY = 32
+export const WRITE_CONCURRENCY = 64
 
 /** Run `task` for each item with at most `limit` in flight. */
 export async function forEachLimited<T>(items: readonly T[], limit: number, task: (item: T, index: number) => Promise<void>): Promise<void> {
