@@ -2,7 +2,7 @@ import {createHash} from 'node:crypto'
 
 import type {PortableTextBlock} from '@portabletext/types'
 
-import {documentContracts, type ExportedTypeName, type IndexEntry, type Manifest, EXPORT_SCHEMA_VERSION} from '../../../contracts'
+import {documentContracts, manifestContract, typeIndexContract, type ExportedTypeName, type IndexEntry, type Manifest, EXPORT_SCHEMA_VERSION} from '../../../contracts'
 import type {StoredDocument} from '../sources'
 import {sortKeysDeep} from './canonicalJson'
 import {portableTextToHtml} from './portableText'
@@ -306,5 +306,8 @@ export async function buildExport(stored: readonly StoredDocument[], options: Bu
     counts,
     routes: sortKeysDeep(ROUTES) as Record<string, string>,
   }
+  // Built here from checked documents, so a mismatch is a bug in this module: throw, don't report.
+  manifestContract.parse(manifest)
+  for (const entries of indexes.values()) typeIndexContract.parse(entries)
   return {documents, indexes, ndjson, manifest}
 }
