@@ -5,6 +5,7 @@ import {configFromEnv, startServer} from '../server/node-server'
 import {trustInstructions} from '../server/tls'
 import {importNdjson} from './content-import'
 import {isMainModule, runMain, type Command} from './lib/cli'
+import {ensureStudioBuilt} from './studio-build'
 import {CliError, UsageError} from './lib/errors'
 
 /** Starts the local Content Lake; seeds `production` from content/dataset.ndjson on an empty data folder. */
@@ -26,6 +27,11 @@ Environment:
   AHP_DATA_DIR      data folder (default ./data): datasets, assets, tokens, tls/ca.pem
   AHP_ADMIN_TOKEN   administrator token (default: generated into <data>/admin-token, mode 0600)
   AHP_CORS_ORIGINS  comma-separated origins allowed by CORS (default: the server's own origins)
+  AHP_STUDIO        "off" serves the API only, without building or serving the Studio
+
+The Studio (dist-studio/) is built first when its sources changed since the last build (a few
+minutes the first time), then served at https://localhost:<port>/. Editors sign in with local
+accounts: npm run user -- create --email EMAIL --role editor
 
 Exit codes: 0 closed cleanly, 1 runtime error, 2 usage error.
 `,
@@ -37,6 +43,23 @@ Exit codes: 0 closed cleanly, 1 runtime error, 2 usage error.
       config = configFromEnv(io.env)
     } catch (err) {
       throw new UsageError((err as Error).message)
+    }
+    const withStudio = (io.env.AHP_STUDIO ?? '').toLowerCase() !== 'off'
+    if (withStudio) {
+      try {
+        const built = await ensureStudioBuilt({env: io.env, log: (line) => io.stderr(`studio: ${line}\n`)})
+        if (!built.built) io.stderr('studio: the Studio build is up to date\n')
+        config = {...config, studioDir: built.outDir}
+      } catch (err) {
+        const previous = fileURLToPath(new URL('../dist-studio', import.meta.url))
+        io.stderr(`studio: the Studio could not be built: ${(err as Error).message}\n`)
+        if (existsSync(`${previous}/index.html`)) {
+          io.stderr('studio: serving the previous build\n')
+          config = {...config, studioDir: previous}
+        } else {
+          io.stderr('studio: serving the API only\n')
+        }
+      }
     }
     let server
     try {
@@ -63,6 +86,7 @@ Exit codes: 0 closed cleanly, 1 runtime error, 2 usage error.
     }
     io.stdout(
       [
+        ...(config.studioDir ? [`Studio: ${server.url}/  (sign in with an account from: npm run user -- create --email EMAIL --role editor)`] : []),
         `AHP Content Hub API: ${server.url}  (also https://${config.projectId}.localhost:${port}, HTTP/2)`,
         `Datasets: ${server.store.list().map((d) => d.name).join(', ')}`,
         `Admin token: ${server.tokens.adminTokenSource}`,

@@ -16,6 +16,8 @@ export interface TokenRecord {
   role: Role
   hash: string
   createdAt: string
+  /** a signed-in user's session token stands for that user (server/users.ts); API tokens have none */
+  userId?: string
 }
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
@@ -69,7 +71,7 @@ export class TokenStore {
     return Array.isArray(parsed.tokens) ? parsed.tokens : []
   }
 
-  create(role: Role, label: string = role): {token: string; record: TokenRecord} {
+  create(role: Role, label: string = role, userId?: string): {token: string; record: TokenRecord} {
     const token = generateToken()
     const record: TokenRecord = {
       id: `t${randomBytes(6).toString('hex')}`,
@@ -77,6 +79,7 @@ export class TokenStore {
       role,
       hash: sha256(token),
       createdAt: new Date().toISOString(),
+      ...(userId ? {userId} : {}),
     }
     writePrivate(this.file, `${JSON.stringify({tokens: [...this.list(), record]}, null, 2)}\n`)
     return {token, record}
@@ -90,12 +93,27 @@ export class TokenStore {
     return true
   }
 
+  /** Revokes a token by its secret (sign-out); false when it is unknown or the administrator token. */
+  revoke(token: string): boolean {
+    const hash = sha256(token)
+    const record = this.list().find((t) => t.hash === hash)
+    return record ? this.remove(record.id) : false
+  }
+
+  /** Revokes every session token of a user (the user was deleted or changed role); returns how many. */
+  revokeUser(userId: string): number {
+    const tokens = this.list()
+    const kept = tokens.filter((t) => t.userId !== userId)
+    if (kept.length !== tokens.length) writePrivate(this.file, `${JSON.stringify({tokens: kept}, null, 2)}\n`)
+    return tokens.length - kept.length
+  }
+
   /** The caller a bearer token stands for; `undefined` when the token is unknown. */
   resolve(token: string): Caller | undefined {
     const given = Buffer.from(sha256(token), 'hex')
     if (timingSafeEqual(given, Buffer.from(sha256(this.adminToken), 'hex'))) return {role: 'administrator', userId: 'p-admin'}
     for (const record of this.list()) {
-      if (timingSafeEqual(given, Buffer.from(record.hash, 'hex'))) return {role: record.role, userId: `p-${record.id}`}
+      if (timingSafeEqual(given, Buffer.from(record.hash, 'hex'))) return {role: record.role, userId: record.userId ?? `p-${record.id}`}
     }
     return undefined
   }

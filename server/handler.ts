@@ -1,5 +1,9 @@
 import {randomBytes} from 'node:crypto'
 import {applyAction} from './actions.js'
+import {systemClock, type Clock} from './clock.js'
+import {schemaReleaseValidator} from './releaseValidation.js'
+import type {ReleaseValidator} from './releases.js'
+import {withWriteLock as datasetWriteLock} from './writeLock.js'
 import {imageInfo, mimeTypeOf, parseAssetFileName, readAsset, storeAsset} from './assets.js'
 import type {TokenStore} from './auth.js'
 import {ROLES} from './auth.js'
@@ -8,6 +12,9 @@ import {listenResponse} from './listener.js'
 import {TransactionBuilder, type MutationResult} from './mutations.js'
 import {parsePerspective, parseQuery, runQuery} from './query.js'
 import type {Dataset, Store} from './store.js'
+import {createStaticHandler, isApiPath} from './static.js'
+import {createStudioApi} from './studio-api.js'
+import type {UserStore} from './users.js'
 import type {Caller, Role, SanityDocument} from './types.js'
 
 export interface HandlerOptions {
@@ -22,6 +29,14 @@ export interface HandlerOptions {
   maxAssetBytes?: number
   /** listener keep-alive comment interval; default 25 s */
   keepAliveMs?: number
+  /** "now" for release schedules and action timestamps; default the system clock (server/clock.ts) */
+  clock?: Clock
+  /** validates a release before it is published; default the schema's rules, `null` skips it */
+  validateRelease?: ReleaseValidator | null
+  /** local accounts: enables the Studio's sign-in, `/users/me` and per-user settings (server/studio-api.ts) */
+  users?: UserStore
+  /** the built Studio (dist-studio/), served at `/` for every path that is not the API */
+  studioDir?: string
 }
 
 const MiB = 1024 * 1024
@@ -151,14 +166,17 @@ export function createHandler(store: Store, options: HandlerOptions): (request: 
   const maxBody = options.maxBodyBytes ?? 10 * MiB
   const maxAsset = options.maxAssetBytes ?? 100 * MiB
   const keepAliveMs = options.keepAliveMs ?? 25_000
-  const writeLocks = new Map<Dataset, Promise<unknown>>()
+  const clock = options.clock ?? systemClock
+  const validateRelease = options.validateRelease === undefined ? schemaReleaseValidator : options.validateRelease
+  const studioApi = options.users
+    ? createStudioApi({store, tokens: options.tokens, users: options.users, projectId, corsOrigins: options.corsOrigins, maxBodyBytes: maxBody})
+    : undefined
+  const serveStatic = options.studioDir ? createStaticHandler(options.studioDir) : undefined
 
   /** Serialises writes per dataset: one transaction is built and committed at a time. */
   function withWriteLock<T>(dataset: Dataset, fn: () => Promise<T>): Promise<T> {
-    const previous = writeLocks.get(dataset) ?? Promise.resolve()
-    const next = previous.then(fn, fn)
-    writeLocks.set(dataset, next.catch(() => {}))
-    return next
+    // one lock per dataset shared with the release scheduler (server/writeLock.ts)
+    return datasetWriteLock(dataset, fn)
   }
 
   function corsHeaders(request: Request, url: URL): Headers {
@@ -230,6 +248,7 @@ export function createHandler(store: Store, options: HandlerOptions): (request: 
     for (const id of splitIds(idsSegment)) {
       const found = dataset.docs.get(id)
       if (ctx.caller.role === null && id.includes('.')) omitted.push({id, reason: 'permission'})
+      else if (found && id.startsWith('versions.') && hideVersions(ctx.apiVersion)) omitted.push({id, reason: 'existence'})
       else if (found) documents.push(found)
       else omitted.push({id, reason: 'existence'})
     }
@@ -275,8 +294,9 @@ export function createHandler(store: Store, options: HandlerOptions): (request: 
     const transactionId = typeof body.transactionId === 'string' && body.transactionId ? body.transactionId : newTransactionId()
     const dryRun = body.dryRun === true || flag(ctx.url, 'dryRun')
     return withWriteLock(dataset, async () => {
-      const tx = new TransactionBuilder(dataset, transactionId, new Date().toISOString())
-      for (const [index, action] of list.entries()) applyAction(tx, action, index)
+      const now = clock.now()
+      const tx = new TransactionBuilder(dataset, transactionId, now.toISOString())
+      for (const [index, action] of list.entries()) await applyAction(tx, action, index, {now, validate: validateRelease})
       const changes = tx.changes()
       if (!dryRun && changes.length > 0) {
         dataset.commit({id: transactionId, timestamp: tx.timestamp, author: ctx.caller.userId, changes})
@@ -296,7 +316,7 @@ export function createHandler(store: Store, options: HandlerOptions): (request: 
         params,
         includeResult: flag(ctx.url, 'includeResult', true),
         includeMutations: flag(ctx.url, 'includeMutations', true),
-        includeAllVersions: flag(ctx.url, 'includeAllVersions'),
+        includeAllVersions: flag(ctx.url, 'includeAllVersions') && !hideVersions(ctx.apiVersion),
         effects: ctx.url.searchParams.get('effectFormat') === 'mendoza',
         publicOnly: ctx.caller.role === null,
         keepAliveMs,
@@ -479,6 +499,8 @@ export function createHandler(store: Store, options: HandlerOptions): (request: 
 
   async function route(ctx: Ctx, segments: string[]): Promise<Response> {
     const method = ctx.request.method
+    const studioResponse = await studioApi?.route(ctx, segments)
+    if (studioResponse) return studioResponse
     const [head, second, third, fourth, ...rest] = segments
     if (head === 'ping' && segments.length === 1) return json(ctx, 'PONG')
     if (head === 'data') {
@@ -556,6 +578,11 @@ export function createHandler(store: Store, options: HandlerOptions): (request: 
       if (versionMatch?.[1]) {
         apiVersion = versionMatch[1]
         segments = segments.slice(1)
+      }
+      if (serveStatic && !isApiPath(url.pathname)) return serveStatic(request, url)
+      if (studioApi && segments[0] === 'auth') {
+        const answer = await studioApi.routeAuth({request, url, apiVersion, headers}, segments, () => authenticate(request))
+        if (answer) return answer
       }
       const caller = authenticate(request)
       // raw path segments keep commas and encodings for id lists

@@ -3,9 +3,15 @@ import type {IncomingMessage, ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {Readable} from 'node:stream'
 import {TokenStore} from './auth.js'
+import {systemClock, type Clock} from './clock.js'
 import {createHandler, type HandlerOptions} from './handler.js'
+import {schemaReleaseValidator} from './releaseValidation.js'
+import type {ReleaseValidator} from './releases.js'
+import {ReleaseScheduler} from './scheduler.js'
 import {Store, type StoreOptions} from './store.js'
 import {ensureTls, type TlsFiles} from './tls.js'
+import {createPresence} from './presence.js'
+import {UserStore} from './users.js'
 
 /** The one file that binds a port: HTTPS with HTTP/2 (and HTTP/1.1) bridged to the web handler. */
 
@@ -19,13 +25,25 @@ export interface ServerConfig {
   maxBodyBytes?: number | undefined
   maxAssetBytes?: number | undefined
   synchronous?: StoreOptions['synchronous']
+  /** "now" for release schedules (tests pass a ManualClock from server/clock.ts); default the system clock */
+  clock?: Clock | undefined
+  /** how often the release scheduler looks for due releases (ms); 0 turns the timer off; default 1000 */
+  schedulerIntervalMs?: number | undefined
+  /** validates a release before it is published; default the schema's rules (content:validate), `null` skips it */
+  validateRelease?: ReleaseValidator | null | undefined
+  /** the built Studio to serve at `/` (dist-studio/); the API only when absent */
+  studioDir?: string | undefined
 }
 
 export interface RunningServer {
   url: string
   port: number
   store: Store
+  /** publishes scheduled releases; `scheduler.runDue()` runs a sweep now */
+  scheduler: ReleaseScheduler
+  clock: Clock
   tokens: TokenStore
+  users: UserStore
   tls: TlsFiles
   close(): Promise<void>
 }
@@ -107,10 +125,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const tls = await ensureTls(config.dataDir, hostNames)
   const store = new Store(config.dataDir, {synchronous: config.synchronous ?? 'full'})
   const tokens = new TokenStore(config.dataDir, config.adminToken)
-  const handlerOptions: HandlerOptions = {tokens, projectId: config.projectId}
+  const users = new UserStore(config.dataDir)
+  const handlerOptions: HandlerOptions = {tokens, projectId: config.projectId, users}
+  if (config.studioDir) handlerOptions.studioDir = config.studioDir
   if (config.corsOrigins) handlerOptions.corsOrigins = config.corsOrigins
   if (config.maxBodyBytes) handlerOptions.maxBodyBytes = config.maxBodyBytes
   if (config.maxAssetBytes) handlerOptions.maxAssetBytes = config.maxAssetBytes
+  const clock = config.clock ?? systemClock
+  const validateRelease = config.validateRelease === undefined ? schemaReleaseValidator : config.validateRelease
+  handlerOptions.clock = clock
+  handlerOptions.validateRelease = validateRelease
   const handler = createHandler(store, handlerOptions)
   const open = new Set<AbortController>()
 
@@ -135,6 +159,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     })()
   })
   server.on('sessionError', () => {})
+  // the presence socket: browsers open WebSockets over HTTP/1.1 (server/presence.ts)
+  const presence = createPresence({tokens, hasDataset: (name) => store.has(name)})
+  server.on('upgrade', (req: IncomingMessage, socket: import('node:stream').Duplex) => {
+    socket.on('error', () => {})
+    presence.upgrade(req, socket)
+  })
   const sockets = new Set<import('node:tls').TLSSocket>()
   server.on('secureConnection', (socket: import('node:tls').TLSSocket) => {
     socket.setNoDelay(true)
@@ -154,21 +184,37 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw err
   }
   const port = (server.address() as AddressInfo).port
+  const scheduler = new ReleaseScheduler(store, {
+    clock,
+    validate: validateRelease,
+    intervalMs: config.schedulerIntervalMs,
+    log: (message) => console.error(`[ahp-server] ${message}`),
+  })
+  // releases that came due while the server was down are published before start resolves
+  await scheduler.start().catch((err: unknown) => console.error('[ahp-server] release scheduler:', err))
   let closing: Promise<void> | undefined
   return {
     url: `https://localhost:${port}`,
     port,
     store,
     tokens,
+    users,
+    scheduler,
+    clock,
     tls,
     close() {
       closing ??= new Promise<void>((resolve) => {
+        scheduler.stop()
+        presence.close()
         for (const controller of open) controller.abort()
         server.close(() => resolve())
         // HTTP/1.1 keep-alive connections and HTTP/2 sessions would hold close() open
         for (const socket of sockets) socket.destroy()
         setTimeout(resolve, 2000).unref()
-      }).then(() => store.close())
+      }).then(() => {
+        store.close()
+        users.close()
+      })
       return closing
     },
   }

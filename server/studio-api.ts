@@ -1,0 +1,324 @@
+import {randomBytes} from 'node:crypto'
+import type {TokenStore} from './auth.js'
+import {ApiError, badRequest, unauthorized} from './errors.js'
+import {documentEvents} from './history-events.js'
+import {loginPage, messagePage} from './login-page.js'
+import type {Store} from './store.js'
+import type {Caller, Role} from './types.js'
+import type {User, UserStore} from './users.js'
+
+/**
+ * What the Studio needs beyond the content API (DESIGN.md, studio/AUTH.md): who is signed in,
+ * the sign-in flow with local accounts, the project and its datasets' grants derived from the
+ * caller's role, features, release limits, per-user settings and the History timeline's events.
+ */
+
+export interface StudioContext {
+  request: Request
+  url: URL
+  apiVersion: string
+  caller: Caller
+  headers: Headers
+}
+
+export interface StudioApiOptions {
+  store: Store
+  tokens: TokenStore
+  users: UserStore
+  projectId: string
+  corsOrigins?: string[] | undefined
+  maxBodyBytes: number
+}
+
+const ROLE_TITLES: Record<Role, string> = {administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer'}
+const ROLE_DESCRIPTIONS: Record<Role, string> = {
+  administrator: 'Reads and writes everything, manages datasets and tokens',
+  editor: 'Reads and writes content',
+  viewer: 'Reads content, drafts and history; cannot change anything',
+}
+
+/** Grants per role, as `/projects/<id>/datasets/<ds>/acl` answers them; the Studio checks every action against these. */
+export const PERMISSIONS: Record<Role, string[]> = {
+  administrator: ['read', 'create', 'update', 'history', 'editHistory', 'manage'],
+  editor: ['read', 'create', 'update', 'history', 'editHistory'],
+  viewer: ['read', 'history'],
+}
+
+const SID_TTL_MS = 60_000
+const SESSION_LABEL = 'studio session'
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+function json(ctx: StudioContext, body: unknown, status = 200): Response {
+  ctx.headers.set('content-type', 'application/json; charset=utf-8')
+  ctx.headers.set('cache-control', 'no-store')
+  return new Response(JSON.stringify(body), {status, headers: ctx.headers})
+}
+
+function html(body: string, status = 200, headers = new Headers()): Response {
+  headers.set('content-type', 'text/html; charset=utf-8')
+  headers.set('cache-control', 'no-store')
+  headers.set('x-frame-options', 'DENY')
+  headers.set('referrer-policy', 'no-referrer')
+  return new Response(body, {status, headers})
+}
+
+async function readText(request: Request, limit: number): Promise<string> {
+  const text = await request.text()
+  if (Buffer.byteLength(text) > limit) throw new ApiError(413, 'httpPayloadTooLarge', `Request body exceeds the limit of ${limit} bytes`)
+  return text
+}
+
+function bearer(request: Request): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')
+  return match?.[1]
+}
+
+export function createStudioApi(options: StudioApiOptions) {
+  const {store, tokens, users, projectId} = options
+  /** single-use sign-in ids waiting for `/auth/fetch` */
+  const sids = new Map<string, {userId: string; role: Role; expires: number}>()
+
+  function ownOrigins(url: URL): string[] {
+    const port = url.port ? `:${url.port}` : ''
+    return [
+      `${url.protocol}//localhost${port}`,
+      `${url.protocol}//127.0.0.1${port}`,
+      `${url.protocol}//${projectId}.localhost${port}`,
+      ...(options.corsOrigins ?? []),
+    ]
+  }
+
+  /** The page to send the editor back to, when its origin is one of ours; undefined otherwise. */
+  function safeReturnUrl(url: URL, origin: string | null): string | undefined {
+    if (!origin) return undefined
+    let target: URL
+    try {
+      target = new URL(origin)
+    } catch {
+      return undefined
+    }
+    if (target.protocol !== 'https:' && target.protocol !== 'http:') return undefined
+    if (!ownOrigins(url).includes(target.origin)) return undefined
+    target.hash = ''
+    return target.href
+  }
+
+  function userOf(caller: Caller): {id: string; name: string; email: string; role: Role} {
+    if (caller.role === null) throw unauthorized('Unauthorized - Session not found')
+    const user = users.get(caller.userId)
+    if (user) return {id: user.id, name: user.name, email: user.email, role: caller.role}
+    return {id: caller.userId, name: `${ROLE_TITLES[caller.role]} (API token)`, email: '', role: caller.role}
+  }
+
+  function me(ctx: StudioContext): Response {
+    const user = userOf(ctx.caller)
+    return json(ctx, {
+      id: user.id,
+      name: user.name,
+      email: user.email,
+      profileImage: null,
+      role: user.role,
+      roles: [{name: user.role, title: ROLE_TITLES[user.role], description: ROLE_DESCRIPTIONS[user.role]}],
+      provider: 'local',
+    })
+  }
+
+  function publicUser(id: string): {id: string; displayName: string; imageUrl: null; email?: string} | null {
+    const user: User | undefined = users.get(id)
+    if (user) return {id: user.id, displayName: user.name, imageUrl: null}
+    if (id === 'p-admin') return {id, displayName: 'Administrator (API token)', imageUrl: null}
+    if (/^p-t[0-9a-f]+$/.test(id)) return {id, displayName: 'API token', imageUrl: null}
+    return null
+  }
+
+  /** `GET /users/<id,id>`: the names the Studio shows beside presence, history and changes. */
+  function usersById(ctx: StudioContext, segment: string): Response {
+    if (ctx.caller.role === null) throw unauthorized()
+    const ids = segment.split(',').map((id) => decodeURIComponent(id).trim()).filter(Boolean)
+    const found = ids.map(publicUser).filter((u) => u !== null)
+    return json(ctx, ids.length === 1 ? (found[0] ?? null) : found)
+  }
+
+  async function keyValue(ctx: StudioContext, keysSegment: string | undefined): Promise<Response> {
+    const user = userOf(ctx.caller)
+    if (ctx.request.method === 'GET' && keysSegment) {
+      const keys = keysSegment.split(',').map((k) => decodeURIComponent(k).trim()).filter(Boolean)
+      return json(ctx, users.getValues(user.id, keys))
+    }
+    if (ctx.request.method === 'PUT' && !keysSegment) {
+      let body: unknown
+      try {
+        body = JSON.parse(await readText(ctx.request, options.maxBodyBytes)) as unknown
+      } catch (err) {
+        if (err instanceof ApiError) throw err
+        throw badRequest('Malformed JSON in request body')
+      }
+      const list = Array.isArray(body) ? body : [body]
+      const pairs = list.map((item) => {
+        if (!isRecord(item) || typeof item.key !== 'string' || item.key === '' || item.key.length > 200) {
+          throw badRequest('Body must be [{"key": "...", "value": ...}]')
+        }
+        return {key: item.key, value: item.value}
+      })
+      return json(ctx, users.setValues(user.id, pairs))
+    }
+    throw new ApiError(405, 'httpMethodNotAllowed', 'Method not allowed')
+  }
+
+  function project(ctx: StudioContext): Response {
+    if (ctx.caller.role === null) throw unauthorized()
+    const user = userOf(ctx.caller)
+    const createdAt = '2026-01-01T00:00:00Z'
+    return json(ctx, {
+      id: projectId,
+      displayName: 'AHP Content Hub',
+      studioHost: null,
+      isBlocked: false,
+      isDisabled: false,
+      isDisabledByUser: false,
+      metadata: {color: '#005eb8', externalStudioHost: `${ctx.url.protocol}//localhost${ctx.url.port ? `:${ctx.url.port}` : ''}`},
+      maxRetentionDays: 3650,
+      activityFeedEnabled: false,
+      organizationId: null,
+      createdAt,
+      updatedAt: createdAt,
+      members: [
+        {
+          id: user.id,
+          createdAt,
+          updatedAt: createdAt,
+          isCurrentUser: true,
+          isRobot: false,
+          role: user.role,
+          roles: [{name: user.role, title: ROLE_TITLES[user.role]}],
+        },
+      ],
+      features: [],
+      pendingInvites: 0,
+    })
+  }
+
+  function acl(ctx: StudioContext, datasetName: string): Response {
+    if (ctx.caller.role === null) throw unauthorized()
+    store.get(datasetName)
+    return json(ctx, [{filter: '_id in path("**")', permissions: PERMISSIONS[ctx.caller.role]}])
+  }
+
+  function events(ctx: StudioContext, datasetName: string, id: string): Response {
+    if (ctx.caller.role === null) throw unauthorized()
+    const limitParam = Number(ctx.url.searchParams.get('limit') ?? '100')
+    const limit = Number.isInteger(limitParam) && limitParam > 0 ? Math.min(limitParam, 1000) : 100
+    return json(ctx, {events: {[id]: documentEvents(store.get(datasetName), id, limit)}, nextCursor: ''})
+  }
+
+  // ---- sign-in (studio/AUTH.md) ----
+
+  function providers(ctx: StudioContext): Response {
+    const port = ctx.url.port ? `:${ctx.url.port}` : ''
+    return json(ctx, {
+      providers: [{name: 'local', title: 'Sign in with your AHP Content Hub account', url: `${ctx.url.protocol}//localhost${port}/auth/login`}],
+    })
+  }
+
+  function loginForm(ctx: StudioContext): Response {
+    const origin = safeReturnUrl(ctx.url, ctx.url.searchParams.get('origin'))
+    if (!origin) return html(messagePage('Sign-in link not recognised', 'Open the content hub from its usual address and sign in from there.'), 400)
+    return html(loginPage({origin, projectId}))
+  }
+
+  async function loginSubmit(ctx: StudioContext): Promise<Response> {
+    const form = new URLSearchParams(await readText(ctx.request, 64 * 1024))
+    const origin = safeReturnUrl(ctx.url, form.get('origin'))
+    if (!origin) return html(messagePage('Sign-in link not recognised', 'Open the content hub from its usual address and sign in from there.'), 400)
+    const email = (form.get('email') ?? '').trim()
+    const password = form.get('password') ?? ''
+    if (!email || !password) {
+      return html(loginPage({origin, projectId, email, error: !email ? 'Enter your email address.' : 'Enter your password.'}), 400)
+    }
+    const user = await users.authenticate(email, password)
+    if (!user) {
+      return html(loginPage({origin, projectId, email, error: 'The email address or password is not right. Check them and try again.'}), 401)
+    }
+    const now = Date.now()
+    for (const [key, value] of sids) if (value.expires < now) sids.delete(key)
+    const sid = randomBytes(32).toString('base64url')
+    sids.set(sid, {userId: user.id, role: user.role, expires: now + SID_TTL_MS})
+    const headers = new Headers({location: `${origin}#sid=${sid}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer'})
+    return new Response(null, {status: 303, headers})
+  }
+
+  function fetchToken(ctx: StudioContext): Response {
+    const sid = ctx.url.searchParams.get('sid') ?? ''
+    const entry = sids.get(sid)
+    sids.delete(sid)
+    if (!entry || entry.expires < Date.now()) throw unauthorized('Unauthorized - the sign-in has expired; sign in again')
+    const user = users.get(entry.userId)
+    if (!user) throw unauthorized('Unauthorized - the account no longer exists')
+    const {token} = tokens.create(user.role, `${SESSION_LABEL} ${user.email}`, user.id)
+    return json(ctx, {token})
+  }
+
+  function logout(ctx: StudioContext): Response {
+    const token = bearer(ctx.request)
+    if (token) tokens.revoke(token)
+    return json(ctx, {})
+  }
+
+  function authId(ctx: StudioContext): Response {
+    return json(ctx, {id: userOf(ctx.caller).id})
+  }
+
+  /**
+   * `/auth/*` answers before the caller is authenticated: a stale token must not stop a sign-out
+   * or a new sign-in. `authenticate` resolves the caller when the route needs one.
+   */
+  async function routeAuth(ctx: Omit<StudioContext, 'caller'>, segments: string[], authenticate: () => Caller): Promise<Response | undefined> {
+    const [, action] = segments
+    if (segments.length !== 2) return undefined
+    const method = ctx.request.method
+    const anonymous = {...ctx, caller: {role: null, userId: 'anonymous'} satisfies Caller}
+    if (action === 'providers' && method === 'GET') return providers(anonymous)
+    if (action === 'login' && method === 'GET') return loginForm(anonymous)
+    if (action === 'login' && method === 'POST') return loginSubmit(anonymous)
+    if (action === 'fetch' && method === 'GET') return fetchToken(anonymous)
+    if (action === 'logout' && method === 'POST') return logout(anonymous)
+    if (action === 'id' && method === 'GET') return authId({...ctx, caller: authenticate()})
+    return undefined
+  }
+
+  /** The Studio's other endpoints; undefined when the path is none of them. */
+  async function route(ctx: StudioContext, segments: string[]): Promise<Response | undefined> {
+    const method = ctx.request.method
+    const [head, second, third, fourth, fifth, ...rest] = segments
+    if (head === 'users') {
+      if (second === 'me' && !third && method === 'GET') return me(ctx)
+      if (second === 'me' && third === 'keyvalue' && !fifth) return keyValue(ctx, fourth)
+      if (second && second !== 'me' && !third && method === 'GET') return usersById(ctx, second)
+      return undefined
+    }
+    if (head === 'features' && !second && method === 'GET') {
+      if (ctx.caller.role === null) throw unauthorized()
+      return json(ctx, ['contentReleases'])
+    }
+    if (head === 'projects' && second === projectId && method === 'GET') {
+      if (!third) return project(ctx)
+      if (third === 'user-applications' && !fourth) return json(ctx, [])
+      if (third === 'new-content-release-allowed' && !fourth) {
+        if (ctx.caller.role === null) throw unauthorized()
+        return json(ctx, {data: {datasetReleaseLimit: 100, orgActiveReleaseLimit: 100, orgActiveReleaseCount: 0, meteredActiveReleaseCount: 0}})
+      }
+      if (third === 'datasets' && fourth && fifth === 'acl' && rest.length === 0) return acl(ctx, fourth)
+      if (third === 'users' && fourth && !fifth) return usersById(ctx, fourth)
+      return undefined
+    }
+    if (head === 'data' && second === 'history' && third && fourth === 'events' && fifth === 'documents' && rest.length === 1 && rest[0] && method === 'GET') {
+      return events(ctx, third, rest[0])
+    }
+    return undefined
+  }
+
+  return {route, routeAuth}
+}
+
+export type StudioApi = ReturnType<typeof createStudioApi>
