@@ -9,7 +9,9 @@ import {Store} from '../../server/store.js'
 import {startTestServer} from './helpers.js'
 
 const SERVE = fileURLToPath(new URL('../../scripts/serve.ts', import.meta.url))
-const TSX = fileURLToPath(new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url))
+// tsx as an --import hook keeps the server in the spawned process itself (the tsx CLI would fork a
+// grandchild that a SIGKILL of the child leaves running)
+const TSX_HOOK = ['--import', 'tsx']
 const dirs: string[] = []
 const children: ChildProcess[] = []
 
@@ -20,7 +22,7 @@ afterAll(() => {
 
 /** Starts `scripts/serve.ts` (the real entry point) on a free port and waits for its API URL. */
 function serve(dataDir: string): Promise<{child: ChildProcess; url: string}> {
-  const child = spawn(process.execPath, [TSX, SERVE], {
+  const child = spawn(process.execPath, [...TSX_HOOK, SERVE], {
     env: {...process.env, AHP_DATA_DIR: dataDir, AHP_PORT: '0'},
     stdio: ['ignore', 'pipe', 'pipe'],
   })
@@ -81,6 +83,8 @@ test('SIGKILL during a burst of acknowledged writes loses none of them and leave
   first.child.kill('SIGKILL')
   await exited(first.child)
   await Promise.all(writers)
+  expect(first.child.signalCode).toBe('SIGKILL')
+  await expect(client.fetch('count(*)')).rejects.toThrow(/ECONNREFUSED|socket hang up|ECONNRESET/)
 
   const second = await serve(dataDir)
   const after = clientFor(second.url, dataDir)
