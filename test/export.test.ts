@@ -10,7 +10,7 @@ import {z} from 'zod'
 
 import {generateDataset, toNdjson} from '../bench/datasets'
 import {documentContracts, manifestContract, typeIndexContract} from '../contracts'
-import {DOCUMENT_TYPE_NAMES} from '../schemas'
+import {DOCUMENT_TYPE_NAMES, documentTypes} from '../schemas'
 import {contentExport} from '../scripts/content-export'
 import type {CliIo} from '../scripts/lib/cli'
 import {fetchDocuments, ROUTES, routeFor} from '../scripts/lib/export'
@@ -441,6 +441,15 @@ describe('the route table and contracts cover the schema', () => {
   test('every document type has a route and a contract, and nothing else does', () => {
     expect(Object.keys(ROUTES).sort()).toEqual([...DOCUMENT_TYPE_NAMES].sort())
     expect(Object.keys(documentContracts).sort()).toEqual([...DOCUMENT_TYPE_NAMES].sort())
+  })
+
+  test('each contract has exactly the fields of its schema type, plus the system and derived ones', () => {
+    const added = ['_id', '_type', '_rev', '_createdAt', '_updatedAt', 'route', 'html']
+    for (const type of documentTypes) {
+      const fields = (type as {fields?: {name: string}[]}).fields?.map((field) => field.name) ?? []
+      const contract = Object.keys(documentContracts[type.name as keyof typeof documentContracts].shape).filter((key) => !added.includes(key))
+      expect(contract.sort(), type.name).toEqual(fields.sort())
+    }
   })
 
   test('routes encode slugs', () => {
