@@ -23,7 +23,8 @@ afterAll(() => {
 /** Starts `scripts/serve.ts` (the real entry point) on a free port and waits for its API URL. */
 function serve(dataDir: string): Promise<{child: ChildProcess; url: string}> {
   const child = spawn(process.execPath, [...TSX_HOOK, SERVE], {
-    env: {...process.env, AHP_DATA_DIR: dataDir, AHP_PORT: '0'},
+    // the API alone: no Studio build before listening
+    env: {...process.env, AHP_DATA_DIR: dataDir, AHP_PORT: '0', AHP_STUDIO: 'off'},
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   children.push(child)
