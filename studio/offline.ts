@@ -46,8 +46,10 @@ export const SANITY_PATCHES: readonly SourcePatch[] = [
   {
     name: 'no feedback probe on load',
     module: SANITY_LIB,
-    find: '} = options, skip2 = t0 === void 0 ? !1 : t0, [available, setAvailable] = useState(null);',
-    replace: '} = options, skip2 = !0, [available, setAvailable] = useState(null);',
+    // In useFeedbackAvailable: always take the "skip" branch (not available, no request). The
+    // build has rewritten `!1` to `false` by the time this runs: anchor on no such token.
+    find: 'if (skip2) {',
+    replace: 'if (skip2 || true) {',
   },
   {
     name: 'no feedback sent to Sanity',

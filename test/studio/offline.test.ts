@@ -74,6 +74,13 @@ describe('offline patches to Sanity\'s code', () => {
     expect(patched).toContain('fetchLatestAvailableVersionForPackage = async (options) => {\n  return undefined;')
   })
 
+  test('each also applies to the code as the build hands it over (booleans spelled out)', () => {
+    const applied = new Map<string, number>()
+    const code = readFileSync(sanityLib, 'utf8').replace(/!1\b/g, 'false').replace(/!0\b/g, 'true')
+    applyPatches(code, sanityLib, SANITY_PATCHES, applied)
+    expect(unappliedPatches(SANITY_PATCHES, applied)).toEqual([])
+  })
+
   test('other modules are left alone', () => {
     const applied = new Map<string, number>()
     const code = 'imageUrl: "https://public.sanity.io/logos/favicon-192.png"'
