@@ -1,5 +1,6 @@
 import {ApiError, badRequest} from './errors.js'
 import {assertDocumentId, type TransactionBuilder} from './mutations.js'
+import {applyReleaseAction, isReleaseActionType, type ReleaseContext} from './releases.js'
 import type {SanityDocument} from './types.js'
 
 /**
@@ -25,9 +26,16 @@ function draftIdOf(action: Record<string, unknown>, publishedId: string): string
   return typeof action.draftId === 'string' && action.draftId ? action.draftId : `drafts.${publishedId}`
 }
 
-export function applyAction(tx: TransactionBuilder, action: unknown, index: number): void {
+/** `release.*` and `document.version.*` actions are async (a release is validated before it is published): see server/releases.ts. */
+export function applyAction(
+  tx: TransactionBuilder,
+  action: unknown,
+  index: number,
+  context: ReleaseContext = {now: new Date(), validate: null},
+): void | Promise<void> {
   if (!isRecord(action) || typeof action.actionType !== 'string') throw badRequest(`Action ${index} has no actionType`)
   const type = action.actionType.replace(/^sanity\.action\./, '')
+  if (isReleaseActionType(type)) return applyReleaseAction(tx, type, action, index, context)
   switch (type) {
     case 'document.create': {
       const publishedId = stringField(action, 'publishedId', index)

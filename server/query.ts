@@ -151,6 +151,8 @@ function buildView(dataset: Dataset, options: QueryOptions): View {
         docs.push(doc)
       } else {
         if (options.publicOnly) continue
+        // a release version marked to unpublish (`_system.delete`) hides the document in that perspective
+        if (layer.startsWith('versions.') && (doc._system as {delete?: unknown} | undefined)?.delete === true) continue
         docs.push({...doc, _id: baseId, _originalId: doc._id})
       }
     }

@@ -132,7 +132,14 @@ export class Dataset {
    * Writes one transaction: documents, the transaction log and revisions in one SQLite transaction.
    * Returns only after the commit; the in-memory view and listeners are updated after that.
    */
-  commit(input: {id: string; timestamp: string; author: string; changes: DocumentChange[]}): CommittedTransaction {
+  commit(input: {
+    id: string
+    timestamp: string
+    author: string
+    changes: DocumentChange[]
+    /** documents that must still hold these revisions (`null`: must not exist), checked inside the SQLite transaction; 409 otherwise */
+    expect?: {id: string; rev: string | null}[]
+  }): CommittedTransaction {
     if (this.hasTransaction(input.id)) {
       throw new ApiError(409, 'conflict', `Transaction ID "${input.id}" has already been used`)
     }
@@ -154,9 +161,17 @@ export class Dataset {
       ON CONFLICT (id) DO UPDATE SET type = excluded.type, rev = excluded.rev, json = excluded.json
     `)
     const deleteDoc = this.db.prepare(/* sql */ `DELETE FROM documents WHERE id = ?`)
+    const currentRev = this.db.prepare<[string], {rev: string | null}>(/* sql */ `SELECT rev FROM documents WHERE id = ?`)
     let seq = 0
     let nextSeq = this.nextSeq
     this.db.transaction(() => {
+      for (const guard of input.expect ?? []) {
+        const row = currentRev.get(guard.id)
+        const rev = row ? row.rev : null
+        if (rev !== guard.rev) {
+          throw new ApiError(409, 'conflict', `Document "${guard.id}" has revision "${String(rev)}", expected "${String(guard.rev)}"`)
+        }
+      }
       const info = insertTx.run(
         input.id,
         input.timestamp,
