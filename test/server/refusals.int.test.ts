@@ -48,6 +48,29 @@ describe('auth and roles', () => {
   })
 })
 
+describe('anonymous listeners', () => {
+  test('see published documents change, never drafts', async () => {
+    const anon = t.client({token: undefined})
+    const seen: string[] = []
+    await new Promise<void>((resolve) => {
+      const sub = anon.listen('*[_type == "watch"]', {}, {events: ['welcome', 'mutation']}).subscribe((event) => {
+        if (event.type === 'welcome') resolve()
+        if (event.type === 'mutation') seen.push(event.documentId)
+      })
+      stops.push(() => sub.unsubscribe())
+    })
+    await t.client().create({_id: 'drafts.watch-1', _type: 'watch'})
+    await t.client().create({_id: 'watch-1', _type: 'watch'})
+    const started = Date.now()
+    while (seen.length < 1 && Date.now() - started < 5000) await new Promise((r) => setTimeout(r, 20))
+    await new Promise((r) => setTimeout(r, 100))
+    expect(seen).toEqual(['watch-1'])
+  })
+})
+
+const stops: (() => void)[] = []
+afterAll(() => stops.forEach((stop) => stop()))
+
 describe('CORS', () => {
   test('an allowed origin is echoed with credentials; OPTIONS answers 204', async () => {
     const origin = t.server.url
