@@ -45,6 +45,15 @@ export const PERMISSIONS: Record<Role, string[]> = {
 }
 
 const SID_TTL_MS = 60_000
+/**
+ * After a sign-in, the Studio swaps `#sid=` for a token while its sign-in screen, shown for the
+ * first `/users/me` (sent before the swap, so 401), fetches `/auth/providers`. Should that answer
+ * arrive after the swap but before the Studio has read `/users/me` with the new token, sanity
+ * 5.31's `redirectOnSingle` sends the editor back to the sign-in page. So for a few seconds
+ * after a swap, `/auth/providers` answers late: the Studio is signed in by then and ignores it.
+ */
+const PROVIDERS_HOLD_WINDOW_MS = 5_000
+const PROVIDERS_HOLD_MS = 2_500
 const SESSION_LABEL = 'studio session'
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -78,6 +87,7 @@ export function createStudioApi(options: StudioApiOptions) {
   const {store, tokens, users, projectId} = options
   /** single-use sign-in ids waiting for `/auth/fetch` */
   const sids = new Map<string, {userId: string; role: Role; expires: number}>()
+  let lastExchange = 0
 
   function ownOrigins(url: URL): string[] {
     const port = url.port ? `:${url.port}` : ''
@@ -214,7 +224,8 @@ export function createStudioApi(options: StudioApiOptions) {
 
   // ---- sign-in (studio/AUTH.md) ----
 
-  function providers(ctx: StudioContext): Response {
+  async function providers(ctx: StudioContext): Promise<Response> {
+    if (Date.now() - lastExchange < PROVIDERS_HOLD_WINDOW_MS) await new Promise((resolve) => setTimeout(resolve, PROVIDERS_HOLD_MS))
     const port = ctx.url.port ? `:${ctx.url.port}` : ''
     return json(ctx, {
       providers: [{name: 'local', title: 'Sign in with your AHP Content Hub account', url: `${ctx.url.protocol}//localhost${port}/auth/login`}],
@@ -256,6 +267,7 @@ export function createStudioApi(options: StudioApiOptions) {
     const user = users.get(entry.userId)
     if (!user) throw unauthorized('Unauthorized - the account no longer exists')
     const {token} = tokens.create(user.role, `${SESSION_LABEL} ${user.email}`, user.id)
+    lastExchange = Date.now()
     return json(ctx, {token})
   }
 
