@@ -359,11 +359,14 @@ export function createHandler(store: Store, options: HandlerOptions): (request: 
     }
     if (kind === 'documents') {
       const revision = ctx.url.searchParams.get('revision')
-      const time = ctx.url.searchParams.get('time')
+      const timeParam = ctx.url.searchParams.get('time')
+      // stored timestamps are ISO strings with milliseconds: compare like with like
+      const time = timeParam ? new Date(timeParam) : undefined
+      if (time && Number.isNaN(time.getTime())) throw badRequest(`"time" must be a date and time, got "${timeParam}"`)
       const last = flag(ctx.url, 'lastRevision')
       if (!revision && !time && !last) throw badRequest('One of "revision", "time" or "lastRevision" is required')
       const documents = ids.flatMap((id) => {
-        const found = revision ? dataset.documentAtRevision(id, revision) : time ? dataset.documentAtTime(id, time) : dataset.lastRevision(id)
+        const found = revision ? dataset.documentAtRevision(id, revision) : time ? dataset.documentAtTime(id, time.toISOString()) : dataset.lastRevision(id)
         return found ? [found] : []
       })
       return json(ctx, {documents})

@@ -291,6 +291,8 @@ describe('history', () => {
     expect(byRev.documents[0]?.title).toBe('first')
     const byTime = await client.request<{documents: {title: string}[]}>({url: `/data/history/test/documents/h-1?time=${encodeURIComponent(v1._updatedAt)}`})
     expect(byTime.documents[0]?.title).toBe('first')
+    const badTime = await t.request('/v2025-02-19/data/history/test/documents/h-1?time=yesterday', {headers: {authorization: `Bearer ${t.adminToken}`}})
+    expect(badTime.status).toBe(400)
     await client.delete('h-1')
     const last = await client.request<{documents: {title: string}[]}>({url: '/data/history/test/documents/h-1?lastRevision=true'})
     expect(last.documents[0]?.title).toBe('second')
