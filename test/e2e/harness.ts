@@ -1,0 +1,160 @@
+import {execFileSync} from 'node:child_process'
+import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
+import https from 'node:https'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {chromium, type Browser, type BrowserContext, type Page} from 'playwright-core'
+import {createLocalClient} from '../../server/client.js'
+import {startServer, type RunningServer} from '../../server/node-server.js'
+import type {Role} from '../../server/types.js'
+import {importNdjson} from '../../scripts/content-import.js'
+import {ensureStudioBuilt} from '../../scripts/studio-build.js'
+import {createUserCommand} from '../../scripts/user.js'
+import {runCommand} from '../../scripts/lib/cli.js'
+
+/**
+ * One Studio build, one server and one headless Chromium for the browser tests. The browser
+ * trusts the server's local CA through its own NSS database (`$HOME/.pki/nssdb` of a throwaway
+ * HOME), as an editor's browser would after the README's one-time step: certificate errors are
+ * never ignored.
+ */
+
+export const CHROMIUM = process.env.AHP_CHROMIUM ?? '/usr/bin/chromium'
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+]
+const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+export const OUTPUT_DIR = join(ROOT, 'test-output', 'e2e')
+const SEED = join(ROOT, 'content', 'dataset.ndjson')
+
+export interface Account {
+  email: string
+  password: string
+  name: string
+  role: Role
+}
+
+export const ACCOUNTS = {
+  editor: {email: 'alex.editor@example.nhs.uk', password: 'editor-password-1', name: 'Alex Editor', role: 'editor'},
+  editor2: {email: 'sam.editor@example.nhs.uk', password: 'editor-password-2', name: 'Sam Editor', role: 'editor'},
+  viewer: {email: 'vic.viewer@example.nhs.uk', password: 'viewer-password-1', name: 'Vic Viewer', role: 'viewer'},
+} satisfies Record<string, Account>
+
+export interface StudioEnv {
+  server: RunningServer
+  url: string
+  dataDir: string
+  browser: Browser
+  /** signs in through the server's sign-in flow over HTTP and returns the session token */
+  sessionToken(account: Account): Promise<string>
+  /** a fresh browser context (its own localStorage) already signed in as `account` */
+  signedInContext(account: Account): Promise<BrowserContext>
+  screenshot(page: Page, name: string): Promise<string>
+  close(): Promise<void>
+}
+
+export function chromiumAvailable(): boolean {
+  return existsSync(CHROMIUM)
+}
+
+/** Makes a browser HOME whose NSS database trusts the local CA (what `certutil` does for an editor once). */
+export function trustingHome(caCertPath: string): string {
+  const home = mkdtempSync(join(tmpdir(), 'ahp-e2e-home-'))
+  const nssdb = join(home, '.pki', 'nssdb')
+  mkdirSync(nssdb, {recursive: true})
+  execFileSync('certutil', ['-d', `sql:${nssdb}`, '-N', '--empty-password'])
+  execFileSync('certutil', ['-d', `sql:${nssdb}`, '-A', '-t', 'C,,', '-n', 'ahp-local-ca', '-i', caCertPath])
+  return home
+}
+
+function request(url: string, ca: string, init: {method?: string; body?: string; headers?: Record<string, string>} = {}) {
+  return new Promise<{status: number; headers: Record<string, string | string[] | undefined>; body: string}>((resolve, reject) => {
+    const req = https.request(url, {method: init.method ?? 'GET', headers: init.headers ?? {}, ca}, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8')}))
+    })
+    req.on('error', reject)
+    req.end(init.body)
+  })
+}
+
+export async function startStudioEnv(): Promise<StudioEnv> {
+  // AHP_E2E_STUDIO_DIR: an existing build, for iterating on the tests without rebuilding
+  const build = process.env.AHP_E2E_STUDIO_DIR
+    ? {outDir: process.env.AHP_E2E_STUDIO_DIR}
+    : await ensureStudioBuilt({log: (line) => process.stderr.write(`[e2e] studio: ${line}\n`)})
+  const dataDir = mkdtempSync(join(tmpdir(), 'ahp-e2e-data-'))
+  const server = await startServer({port: 0, host: '127.0.0.1', dataDir, projectId: 'local', synchronous: 'normal', studioDir: build.outDir})
+  const url = server.url
+  const ca = readFileSync(server.tls.caCertPath, 'utf8')
+  server.store.create('production')
+  const client = createLocalClient({url, dataset: 'production', token: server.tokens.getAdminToken(), dataDir})
+  await importNdjson({client, ndjson: readFileSync(SEED, 'utf8'), mode: 'createOrReplace'})
+  // accounts through the same command an administrator runs
+  for (const account of Object.values(ACCOUNTS)) {
+    const quiet = {stdout: () => {}, stderr: (text: string) => void process.stderr.write(`[e2e] user: ${text}`), env: {AHP_DATA_DIR: dataDir}}
+    const command = createUserCommand({readPassword: async () => account.password})
+    const code = await runCommand(command, ['create', '--email', account.email, '--role', account.role, '--name', account.name], quiet)
+    if (code !== 0) throw new Error(`could not create the ${account.role} account`)
+  }
+  const home = trustingHome(server.tls.caCertPath)
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    env: {...process.env, HOME: home},
+  })
+  mkdirSync(OUTPUT_DIR, {recursive: true})
+
+  async function sessionToken(account: Account): Promise<string> {
+    const origin = `${url}/local`
+    const form = new URLSearchParams({origin, projectId: 'local', email: account.email, password: account.password})
+    const login = await request(`${url}/auth/login`, ca, {method: 'POST', body: form.toString(), headers: {'content-type': 'application/x-www-form-urlencoded'}})
+    const location = String(login.headers.location ?? '')
+    const sid = /#sid=([^&]+)/.exec(location)?.[1]
+    if (login.status !== 303 || !sid) throw new Error(`sign-in failed for ${account.email}: ${login.status}`)
+    const exchanged = await request(`${url}/v2026-05-04/auth/fetch?sid=${sid}`, ca)
+    const token = (JSON.parse(exchanged.body) as {token?: string}).token
+    if (!token) throw new Error(`no token for ${account.email}: ${exchanged.body}`)
+    return token
+  }
+
+  return {
+    server,
+    url,
+    dataDir,
+    browser,
+    sessionToken,
+    async signedInContext(account) {
+      const token = await sessionToken(account)
+      const context = await browser.newContext({viewport: {width: 1400, height: 900}, locale: 'en-GB', timezoneId: 'Europe/London'})
+      await context.addInitScript(
+        ([key, value]) => {
+          if (!window.localStorage.getItem(key)) window.localStorage.setItem(key, value)
+        },
+        ['__studio_auth_token_local', JSON.stringify({token})] as const,
+      )
+      return context
+    },
+    async screenshot(page, name) {
+      const path = join(OUTPUT_DIR, `${name}.png`)
+      await page.screenshot({path, fullPage: false})
+      return path
+    },
+    async close() {
+      await browser.close().catch(() => {})
+      await server.close()
+      rmSync(home, {recursive: true, force: true})
+      rmSync(dataDir, {recursive: true, force: true})
+    },
+  }
+}
