@@ -147,9 +147,41 @@ export const sanityBuild: StudioBuilder = ({root, outDir, env, log}) =>
     })
   })
 
+/**
+ * Where a build is staged and locked: `.sanity/` beside the build folder (git-ignored, and on the
+ * same file system, so the finished build is renamed into place).
+ */
+export function buildWorkPaths(outDir: string, pid: number = process.pid) {
+  const workDir = path.join(path.dirname(outDir), '.sanity')
+  const name = path.basename(outDir)
+  return {
+    workDir,
+    lock: path.join(workDir, `${name}.lock`),
+    staging: path.join(workDir, `${name}.building-${pid}`),
+    old: path.join(workDir, `${name}.old-${pid}`),
+  }
+}
+
+/** Removes what builds of dead processes left (a build killed half-way). Call holding the lock. */
+async function removeStaleBuilds(outDir: string): Promise<void> {
+  const {workDir} = buildWorkPaths(outDir)
+  const name = path.basename(outDir)
+  const leftovers = [
+    ...(await readdir(workDir).catch(() => [] as string[])).map((entry) => path.join(workDir, entry)),
+    // Earlier versions staged beside the build folder.
+    ...(await readdir(path.dirname(outDir)).catch(() => [] as string[])).map((entry) => path.join(path.dirname(outDir), entry)),
+  ]
+  const pattern = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.(?:building|old)-(\\d+)$`)
+  for (const leftover of leftovers) {
+    const pid = Number(pattern.exec(path.basename(leftover))?.[1])
+    if (Number.isInteger(pid) && pid > 0 && (pid === process.pid || !isAlive(pid))) await rm(leftover, {recursive: true, force: true})
+  }
+}
+
 /** A lock beside the build folder, so two processes never build into it at once. */
 async function withBuildLock<T>(outDir: string, log: (line: string) => void, task: () => Promise<T>): Promise<T> {
-  const lockPath = `${outDir}.lock`
+  const {workDir, lock: lockPath} = buildWorkPaths(outDir)
+  await mkdir(workDir, {recursive: true})
   let waited = false
   for (;;) {
     try {
@@ -223,7 +255,6 @@ export async function ensureStudioBuilt(options: EnsureStudioBuiltOptions = {}):
   const hash = await studioSourceHash({root, env})
   if (await upToDate(hash)) return {outDir, hash, built: false}
 
-  await mkdir(path.dirname(outDir), {recursive: true})
   return withBuildLock(outDir, log, async () => {
     // Another process may have built the same sources while this one waited for the lock.
     const current = await studioSourceHash({root, env})
@@ -232,13 +263,12 @@ export async function ensureStudioBuilt(options: EnsureStudioBuiltOptions = {}):
     const previous = await builtSourceHash(outDir)
     log(previous ? 'Studio sources changed since the last build: building the Studio...' : 'Building the Studio (first run: a few minutes)...')
     const started = performance.now()
-    const staging = `${outDir}.building-${process.pid}`
-    await rm(staging, {recursive: true, force: true})
+    await removeStaleBuilds(outDir)
+    const {staging, old} = buildWorkPaths(outDir)
     try {
       await build({root, outDir: staging, env, log})
       if (!existsSync(path.join(staging, 'index.html'))) throw new CliError(`sanity build wrote no index.html into ${staging}`)
       await writeFile(path.join(staging, SOURCE_HASH_FILE), `${current}\n`)
-      const old = `${outDir}.old-${process.pid}`
       if (existsSync(outDir)) await rename(outDir, old)
       await rename(staging, outDir)
       await rm(old, {recursive: true, force: true})

@@ -138,10 +138,22 @@ describe('ensureStudioBuilt', () => {
     }
     await expect(ensure({build: failing})).rejects.toThrow('sanity build failed')
     expect(await readFile(path.join(root, 'dist-studio', 'index.html'), 'utf8')).toBe('<html>build 1</html>')
-    expect(existsSync(path.join(root, 'dist-studio.lock'))).toBe(false)
-    expect((await readdir(root)).filter((name) => /^dist-studio\.(building|old)-/.test(name))).toEqual([])
+    expect(existsSync(path.join(root, '.sanity', 'dist-studio.lock'))).toBe(false)
+    expect((await readdir(path.join(root, '.sanity'))).filter((name) => /^dist-studio\.(building|old)-/.test(name))).toEqual([])
+    expect((await readdir(root)).filter((name) => name.startsWith('dist-studio.'))).toEqual([])
     // The sources are still newer than the build: the next run tries again.
     expect((await ensure()).built).toBe(true)
+  })
+
+  test('what a build killed half-way left is removed by the next build', async () => {
+    const deadPid = 4_194_303 + 12_345
+    await put(`.sanity/dist-studio.building-${deadPid}/index.html`, 'half')
+    await put(`dist-studio.building-${deadPid}/index.html`, 'half, from an earlier version')
+    await put(`.sanity/dist-studio.building-${process.ppid}/index.html`, 'a live build of another process')
+    await ensure()
+    expect(existsSync(path.join(root, '.sanity', `dist-studio.building-${deadPid}`))).toBe(false)
+    expect(existsSync(path.join(root, `dist-studio.building-${deadPid}`))).toBe(false)
+    expect(existsSync(path.join(root, '.sanity', `dist-studio.building-${process.ppid}`))).toBe(true)
   })
 
   test('two runs at once build once', async () => {
