@@ -296,7 +296,7 @@ export function createHandler(store: Store, options: HandlerOptions): (request: 
     return withWriteLock(dataset, async () => {
       const now = clock.now()
       const tx = new TransactionBuilder(dataset, transactionId, now.toISOString())
-      for (const [index, action] of list.entries()) await applyAction(tx, action, index, {now, validate: validateRelease})
+      for (const [index, action] of list.entries()) await applyAction(tx, action, index, {now, validate: validateRelease, dryRun})
       const changes = tx.changes()
       if (!dryRun && changes.length > 0) {
         dataset.commit({id: transactionId, timestamp: tx.timestamp, author: ctx.caller.userId, changes})

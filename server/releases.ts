@@ -54,6 +54,12 @@ export interface ReleaseContext {
   now: Date
   /** schema validation before publishing; `null` skips it */
   validate: ReleaseValidator | null
+  /**
+   * A dry run: the Studio probes its permissions with dry-run publish and schedule actions and
+   * remembers a refusal for the session, so a dry run skips the checks of content (empty release,
+   * schema validation) and keeps those of state, ids and times.
+   */
+  dryRun?: boolean
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -177,7 +183,7 @@ export async function publishRelease(tx: TransactionBuilder, releaseId: string, 
   const release = requireRelease(tx, releaseId, index)
   requireState(release, ['active', 'scheduled'], index, 'publish')
   const versions = versionsOf(tx, releaseId)
-  if (versions.length === 0) {
+  if (versions.length === 0 && !context.dryRun) {
     throw actionError(409, index, `Cannot publish release "${releaseId}": it has no documents`, 'releaseEmptyError')
   }
   const plan = versions.map((version) => {
@@ -193,7 +199,7 @@ export async function publishRelease(tx: TransactionBuilder, releaseId: string, 
       throw actionError(409, index, `Cannot publish release "${releaseId}": it unpublishes "${step.publishedId}", which is not published`, 'documentNotFoundError')
     }
   }
-  if (context.validate) {
+  if (context.validate && !context.dryRun) {
     const after = new Map<string, SanityDocument>()
     for (const doc of tx.allDocuments()) {
       if (doc._id.includes('.') || doc._id.startsWith('_.')) continue
@@ -297,7 +303,7 @@ export async function applyReleaseAction(
         )
       }
       requireState(release, ['active'], index, 'schedule', release.state === 'scheduled' ? 'unschedule it first to change its time' : '')
-      if (versionsOf(tx, releaseId).length === 0) {
+      if (versionsOf(tx, releaseId).length === 0 && !context.dryRun) {
         throw actionError(409, index, `Cannot schedule release "${releaseId}": it has no documents`, 'releaseEmptyError')
       }
       writeRelease(tx, {...withoutKeys(release, ['error']), state: 'scheduled', publishAt: publishAt.toISOString()}, index)

@@ -263,6 +263,10 @@ describe('release and version actions', () => {
     const created = await sanity.releases.create({releaseId: 'probe'})
     expect(created.metadata.releaseType).toBe('undecided')
     await expect(sanity.releases.create({releaseId: 'probe'})).rejects.toThrow(/already exists/)
+    // the Studio probes permissions with dry runs and remembers a refusal: an empty release passes a dry-run publish
+    await expect(sanity.releases.publish({releaseId: 'probe'}, {dryRun: true})).resolves.toMatchObject({transactionId: expect.any(String)})
+    await expect(sanity.releases.publish({releaseId: 'probe'})).rejects.toThrow(/it has no documents/)
+    expect(await sanity.releases.get({releaseId: 'probe'})).toMatchObject({state: 'active'})
   })
 
   test('edit, schedule, unschedule, archive, unarchive and delete follow the release states', async () => {
