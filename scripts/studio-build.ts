@@ -261,7 +261,13 @@ export async function ensureStudioBuilt(options: EnsureStudioBuiltOptions = {}):
     if (!options.force && (await builtSourceHash(outDir)) === current) return {outDir, hash: current, built: false}
 
     const previous = await builtSourceHash(outDir)
-    log(previous ? 'Studio sources changed since the last build: building the Studio...' : 'Building the Studio (first run: a few minutes)...')
+    log(
+      options.force && previous === current
+        ? 'Building the Studio (forced)...'
+        : previous
+          ? 'Studio sources changed since the last build: building the Studio...'
+          : 'Building the Studio (first run: a few minutes)...',
+    )
     const started = performance.now()
     await removeStaleBuilds(outDir)
     const {staging, old} = buildWorkPaths(outDir)
