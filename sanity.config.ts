@@ -58,6 +58,8 @@ const workspaces: WorkspaceOptions[] = [
     projectId: LOCAL_PROJECT_ID,
     dataset: LOCAL_DATASET,
     apiHost: localApi,
+    // Comments live in an add-on dataset that only Sanity's cloud creates.
+    document: {...shared.document, comments: {enabled: false}},
     // Token sign-in (no cookies): the server's `/auth/providers` names its sign-in page, where
     // the Studio sends the editor straight away; it sends them back with `#sid=`, which the
     // Studio swaps at `/auth/fetch` for a token it keeps in localStorage (studio/AUTH.md).
