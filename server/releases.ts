@@ -56,8 +56,9 @@ export interface ReleaseContext {
   validate: ReleaseValidator | null
   /**
    * A dry run: the Studio probes its permissions with dry-run publish and schedule actions and
-   * remembers a refusal for the session, so a dry run skips the checks of content (empty release,
-   * schema validation) and keeps those of state, ids and times.
+   * remembers a refusal for the session (publishAt = now in its schedule probe), so a dry run skips
+   * the checks of content and time (empty release, schema validation, a past publishAt) and keeps
+   * those of state and ids.
    */
   dryRun?: boolean
 }
@@ -294,7 +295,8 @@ export async function applyReleaseAction(
       if (Number.isNaN(publishAt.getTime())) {
         throw badRequest(`Action ${index}: publishAt "${publishAtText}" is not a date and time (use ISO 8601, such as 2026-12-01T09:00:00Z)`)
       }
-      if (publishAt.getTime() <= context.now.getTime()) {
+      // a dry run skips it: the Studio probes its schedule permission with publishAt = now
+      if (publishAt.getTime() <= context.now.getTime() && !context.dryRun) {
         throw actionError(
           400,
           index,

@@ -266,6 +266,9 @@ describe('release and version actions', () => {
     // the Studio probes permissions with dry runs and remembers a refusal: an empty release passes a dry-run publish
     await expect(sanity.releases.publish({releaseId: 'probe'}, {dryRun: true})).resolves.toMatchObject({transactionId: expect.any(String)})
     await expect(sanity.releases.publish({releaseId: 'probe'})).rejects.toThrow(/it has no documents/)
+    // and its schedule probe sends publishAt = now
+    await expect(sanity.releases.schedule({releaseId: 'probe', publishAt: server.clock.now().toISOString()}, {dryRun: true})).resolves.toBeDefined()
+    await expect(sanity.releases.schedule({releaseId: 'probe', publishAt: server.clock.now().toISOString()})).rejects.toThrow(/in the past/)
     expect(await sanity.releases.get({releaseId: 'probe'})).toMatchObject({state: 'active'})
   })
 
