@@ -6,7 +6,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {chromium, type Browser, type BrowserContext, type Page} from 'playwright-core'
 import {createLocalClient} from '../../server/client.js'
-import {startServer, type RunningServer} from '../../server/node-server.js'
+import {startServer, type RunningServer, type ServerConfig} from '../../server/node-server.js'
 import type {Role} from '../../server/types.js'
 import {importNdjson} from '../../scripts/content-import.js'
 import {ensureStudioBuilt} from '../../scripts/studio-build.js'
@@ -87,13 +87,14 @@ function request(url: string, ca: string, init: {method?: string; body?: string;
   })
 }
 
-export async function startStudioEnv(): Promise<StudioEnv> {
+/** `config`: more server settings, such as a `clock` (server/clock.ts) for tests that move time. */
+export async function startStudioEnv(config: Partial<ServerConfig> = {}): Promise<StudioEnv> {
   // AHP_E2E_STUDIO_DIR: an existing build, for iterating on the tests without rebuilding
   const build = process.env.AHP_E2E_STUDIO_DIR
     ? {outDir: process.env.AHP_E2E_STUDIO_DIR}
     : await ensureStudioBuilt({log: (line) => process.stderr.write(`[e2e] studio: ${line}\n`)})
   const dataDir = mkdtempSync(join(tmpdir(), 'ahp-e2e-data-'))
-  const server = await startServer({port: 0, host: '127.0.0.1', dataDir, projectId: 'local', synchronous: 'normal', studioDir: build.outDir})
+  const server = await startServer({port: 0, host: '127.0.0.1', dataDir, projectId: 'local', synchronous: 'normal', studioDir: build.outDir, ...config})
   const url = server.url
   const ca = readFileSync(server.tls.caCertPath, 'utf8')
   server.store.create('production')
