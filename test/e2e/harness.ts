@@ -57,6 +57,8 @@ export interface StudioEnv {
   sessionToken(account: Account): Promise<string>
   /** a fresh browser context (its own localStorage) already signed in as `account` */
   signedInContext(account: Account): Promise<BrowserContext>
+  /** a fresh browser context holding a session token, as the Studio keeps it after a sign-in */
+  contextWithToken(token: string): Promise<BrowserContext>
   screenshot(page: Page, name: string): Promise<string>
   close(): Promise<void>
 }
@@ -129,14 +131,16 @@ export async function startStudioEnv(config: Partial<ServerConfig> = {}): Promis
     return token
   }
 
-  return {
+  const studioEnv: StudioEnv = {
     server,
     url,
     dataDir,
     browser,
     sessionToken,
     async signedInContext(account) {
-      const token = await sessionToken(account)
+      return studioEnv.contextWithToken(await sessionToken(account))
+    },
+    async contextWithToken(token) {
       const context = await browser.newContext({viewport: {width: 1400, height: 900}, locale: 'en-GB', timezoneId: 'Europe/London'})
       await context.addInitScript(
         ([key, value]) => {
@@ -158,4 +162,5 @@ export async function startStudioEnv(config: Partial<ServerConfig> = {}): Promis
       rmSync(dataDir, {recursive: true, force: true})
     },
   }
+  return studioEnv
 }

@@ -215,6 +215,9 @@ run('Studio in a browser', () => {
     await typeInto(b, 'title', 'Orthoptists (edited by Sam)')
     await expect.poll(() => a.locator('#title').inputValue(), {timeout: STEP}).toBe('Orthoptists (edited by Sam)')
     expect(env.server.store.get('production').docs.get('drafts.profession-orthoptists')?.title).toBe('Orthoptists (edited by Sam)')
+    // presence: each sees the other's avatar (initials) where they are working
+    await a.getByText('SE', {exact: true}).first().waitFor()
+    await b.getByText('AE', {exact: true}).first().waitFor()
     await env.screenshot(a, '10-two-editors-first')
     await env.screenshot(b, '10-two-editors-second')
     await first.close()
