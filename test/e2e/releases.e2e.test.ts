@@ -115,4 +115,32 @@ run('Releases tool in a browser', () => {
     await env.screenshot(page, 'releases-02-published')
     await context.close()
   }, 300_000)
+
+  test('a scheduled release that fails validation publishes nothing, and the editor sees why in the Releases tool', async () => {
+    const client = createLocalClient({url: env.url, dataset: 'production', token: env.server.tokens.getAdminToken(), dataDir: env.dataDir})
+    const releaseId = 'next-chapter-broken'
+    await client.releases.create({releaseId, metadata: {title: 'Next Chapter (status missing)', releaseType: 'scheduled'}})
+    await client.createVersion({baseId: NEXT, publishedId: NEXT, releaseId})
+    await client.patch(`versions.${releaseId}.${NEXT}`).unset(['status']).commit()
+    const at = new Date(clock.now().getTime() + 60 * 60_000)
+    await client.releases.schedule({releaseId, publishAt: at.toISOString()})
+    const publishedBefore = await client.getDocument(NEXT)
+
+    clock.set(at.getTime() + 1000)
+    await env.server.scheduler.runDue()
+    await expect.poll(() => client.releases.get({releaseId}).then((r) => r?.state), {timeout: STEP}).toBe('active')
+    expect((await client.releases.get({releaseId}))?.error?.message).toContain('Choose a status so readers know whether this framework is in force')
+    expect((await client.getDocument(NEXT))?._rev).toBe(publishedBefore?._rev)
+
+    const context = await env.signedInContext(ACCOUNTS.editor)
+    const page = await context.newPage()
+    page.setDefaultTimeout(STEP)
+    await page.goto(`${env.url}/local/releases/${releaseId}`)
+    // the tool's error card ("Failed to schedule") with the reason under "Error details"
+    await page.getByTestId('release-error-details').getByText('Failed to schedule').waitFor()
+    await page.getByText('Error details').first().click()
+    await page.locator('code').filter({hasText: 'Choose a status so readers know whether this framework is in force'}).first().waitFor()
+    await env.screenshot(page, 'releases-03-failed')
+    await context.close()
+  }, 300_000)
 })
