@@ -65,9 +65,14 @@ export class ReleaseScheduler {
     if (interval > 0 && !this.timer) {
       this.timer = setInterval(() => {
         // one sweep at a time from the timer; explicit runDue() calls may overlap and are safe
-        this.running ??= this.runDue().finally(() => {
-          this.running = undefined
-        })
+        this.running ??= this.runDue()
+          .catch((err: unknown) => {
+            this.options.log?.(`release scheduler sweep failed: ${err instanceof Error ? err.message : String(err)}`)
+            return []
+          })
+          .finally(() => {
+            this.running = undefined
+          })
       }, interval)
       this.timer.unref()
     }
@@ -100,7 +105,15 @@ export class ReleaseScheduler {
     for (const dataset of this.store.list()) {
       const now = this.options.clock.now().getTime()
       const due = this.scheduled(dataset).filter((entry) => entry.publishAt <= now)
-      for (const entry of due) outcomes.push(await this.publishDue(dataset, entry.id))
+      for (const entry of due) {
+        try {
+          outcomes.push(await this.publishDue(dataset, entry.id))
+        } catch (err) {
+          // one release's trouble (a conflict while recording its failure) does not stop the others
+          const message = err instanceof Error ? err.message : String(err)
+          outcomes.push({dataset: dataset.name, releaseId: entry.id.slice(RELEASE_PREFIX.length), outcome: 'skipped', message})
+        }
+      }
     }
     return outcomes
   }

@@ -174,6 +174,18 @@ describe('Content Releases on the local server', () => {
     expect(await server.sanity.fetch(PUBLISHED_STATE, {}, {perspective: 'published'})).toEqual(AFTER)
   })
 
+  test("the scheduler's own timer publishes a due release without being asked", async () => {
+    const server = await start({config: {schedulerIntervalMs: 50}})
+    const releaseId = await nextChapterRelease(server)
+    const publishAt = new Date(START.getTime() + HOUR)
+    await server.sanity.releases.schedule({releaseId, publishAt: publishAt.toISOString()})
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(await server.sanity.releases.get({releaseId})).toMatchObject({state: 'scheduled'})
+    server.clock.set(publishAt)
+    await expect.poll(() => server.sanity.releases.get({releaseId}).then((r) => r?.state), {timeout: 10_000}).toBe('published')
+    expect(await server.sanity.fetch(PUBLISHED_STATE, {}, {perspective: 'published'})).toEqual(AFTER)
+  })
+
   test('a schedule in the past is refused with a clear message in UK time and UTC', async () => {
     const server = await start()
     const releaseId = await nextChapterRelease(server)
