@@ -10,8 +10,8 @@ import {ACCOUNTS, chromiumAvailable, startStudioEnv, type StudioEnv} from './har
 
 /**
  * The built Studio in headless Chromium against the real server: what an editor sees and does.
- * One build, one server, one browser for the file; each test opens its own browser context and
- * leaves a screenshot in test-output/e2e/. The tests run in order: the case example created by
+ * One build, one server, one browser for the file; the editor's tests share one tab, the others
+ * open their own browser context; each test leaves a screenshot in test-output/e2e/. The tests run in order: the case example created by
  * one is edited, reviewed, unpublished and deleted by the next ones.
  */
 
@@ -29,6 +29,21 @@ async function open(context: BrowserContext, path: string): Promise<Page> {
   page.setDefaultTimeout(STEP)
   await page.goto(`${env.url}${path}`)
   return page
+}
+
+/**
+ * The editor's tab: one browser context and page for the editor's tests, as an editor keeps the
+ * Studio open all day (the Studio's code is downloaded once; each test navigates anew).
+ */
+let editorPage: Page | undefined
+async function asEditor(path: string): Promise<Page> {
+  if (!editorPage) {
+    const context = await env.signedInContext(ACCOUNTS.editor)
+    editorPage = await context.newPage()
+    editorPage.setDefaultTimeout(STEP)
+  }
+  await editorPage.goto(`${env.url}${path}`)
+  return editorPage
 }
 
 /** The document pane's form field input by its field name (Sanity gives inputs the field path as id). */
@@ -73,8 +88,7 @@ run('Studio in a browser', () => {
   }, 120_000)
 
   test('Professions lists the 14 professions A to Z with their regulator', async () => {
-    const context = await env.signedInContext(ACCOUNTS.editor)
-    const page = await open(context, '/local/content/profession')
+    const page = await asEditor('/local/content/profession')
     const list = page.getByTestId('document-list-pane')
     await list.getByText('Speech and language therapists').waitFor()
     const titles = await list.locator('[data-testid="default-preview__header"]').allInnerTexts()
@@ -85,12 +99,10 @@ run('Studio in a browser', () => {
     expect([...names].sort((a, b) => a.localeCompare(b))).toEqual(names)
     await expect(list.getByText('Regulated by GOsC').count()).resolves.toBe(1)
     await env.screenshot(page, '02-professions')
-    await context.close()
   }, 120_000)
 
   test('an editor creates a case example for a profession: validation first, then publish; GROQ and content:export see it', async () => {
-    const context = await env.signedInContext(ACCOUNTS.editor)
-    const page = await open(context, '/local/content/case-examples;case-examples-by-profession;profession-physiotherapists')
+    const page = await asEditor('/local/content/case-examples;case-examples-by-profession;profession-physiotherapists')
     await page.getByRole('link', {name: 'Case example for this profession'}).click()
     await page.locator('#title').waitFor()
     await typeInto(page, 'title', CASE_TITLE)
@@ -134,13 +146,11 @@ run('Studio in a browser', () => {
     } finally {
       rmSync(out, {recursive: true, force: true})
     }
-    await context.close()
   }, 180_000)
 
   test('an editor edits the published case example; Review changes shows the change; History lists the publish', async () => {
     expect(caseId, 'the case example of the previous test').toBeDefined()
-    const context = await env.signedInContext(ACCOUNTS.editor)
-    const page = await open(context, `/local/intent/edit/id=${caseId};type=caseExample/`)
+    const page = await asEditor(`/local/intent/edit/id=${caseId};type=caseExample/`)
     await page.locator('#setting').waitFor()
     await typeInto(page, 'setting', 'care homes and day centres')
     await expect.poll(() => env.server.store.get('production').docs.get(`drafts.${caseId}`)?.setting, {timeout: STEP}).toBe('care homes and day centres')
@@ -156,15 +166,13 @@ run('Studio in a browser', () => {
     await history.getByText('Draft created', {exact: true}).first().waitFor()
     expect(await history.innerText()).toMatch(/Edited[\s\S]*Published[\s\S]*Draft created/)
     await env.screenshot(page, '06-history')
-    await context.close()
   }, 120_000)
 
   test('an editor unpublishes, then deletes the case example', async () => {
     expect(caseId, 'the case example of the first test').toBeDefined()
     const id = caseId as string
     const dataset = env.server.store.get('production')
-    const context = await env.signedInContext(ACCOUNTS.editor)
-    const page = await open(context, `/local/intent/edit/id=${id};type=caseExample/`)
+    const page = await asEditor(`/local/intent/edit/id=${id};type=caseExample/`)
     await page.locator('#title').waitFor()
     // Unpublish is offered on the published version (the Published chip), as in any Sanity 5 Studio
     await page.getByTestId('document-header-Published-chip').click()
@@ -181,7 +189,6 @@ run('Studio in a browser', () => {
     await expect.poll(() => dataset.docs.has(`drafts.${id}`), {timeout: STEP}).toBe(false)
     await page.getByTestId('document-list-pane').getByText('No documents of this type').or(page.getByText(/No (documents|results)/)).first().waitFor()
     await env.screenshot(page, '08-deleted')
-    await context.close()
   }, 120_000)
 
   test('a viewer signs in and cannot edit', async () => {
