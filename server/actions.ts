@@ -1,6 +1,6 @@
 import {ApiError, badRequest} from './errors.js'
 import {assertDocumentId, type TransactionBuilder} from './mutations.js'
-import {applyReleaseAction, isReleaseActionType, type ReleaseContext} from './releases.js'
+import {applyReleaseAction, isReleaseActionType, requireEditableVersion, type ReleaseContext} from './releases.js'
 import type {SanityDocument} from './types.js'
 
 /**
@@ -54,6 +54,8 @@ export function applyAction(
       const publishedId = stringField(action, 'publishedId', index)
       const draftId = draftIdOf(action, publishedId)
       if (!isRecord(action.patch)) throw badRequest(`Action ${index}: "patch" must be an object`)
+      // the Studio edits release versions with draftId = versions.<release>.<id>: locked while scheduled
+      requireEditableVersion(tx, draftId, index)
       if (!tx.get(draftId)) {
         const published = tx.get(publishedId)
         if (!published) throw actionError(409, index, `Cannot edit "${publishedId}": neither a draft nor a published document exists`, 'documentNotFoundError')

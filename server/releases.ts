@@ -125,7 +125,7 @@ function requireState(release: ReleaseDocument, allowed: ReleaseState[], index: 
 }
 
 /** Versions may change only while their release is active (a scheduled release is locked). */
-function requireEditableVersion(tx: TransactionBuilder, id: string, index: number): void {
+export function requireEditableVersion(tx: TransactionBuilder, id: string, index: number): void {
   const parsed = parseVersionId(id)
   if (!parsed) return
   const release = tx.get(releaseDocumentId(parsed.releaseId))

@@ -296,6 +296,9 @@ describe('release and version actions', () => {
     // a scheduled release is locked
     await expect(sanity.discardVersion({releaseId, publishedId: NEXT})).rejects.toThrow(/unschedule it/)
     await expect(sanity.releases.archive({releaseId})).rejects.toThrow(/scheduled; unschedule it first/)
+    await expect(
+      sanity.action({actionType: 'sanity.action.document.edit', draftId: `versions.${releaseId}.${NEXT}`, publishedId: NEXT, patch: {set: {title: 'Too late'}}}),
+    ).rejects.toThrow(/unschedule it to change its documents/)
     await sanity.releases.unschedule({releaseId})
     expect(await sanity.releases.get({releaseId})).toMatchObject({state: 'active'})
     expect((await sanity.releases.get({releaseId}))?.publishAt).toBeUndefined()
