@@ -2,7 +2,7 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import type {BrowserContext, Page} from 'playwright-core'
-import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest'
 import {createLocalClient} from '../../server/client.js'
 import {exportContent} from '../../scripts/lib/export/index.js'
 import {resolveSource} from '../../scripts/lib/sources/index.js'
@@ -24,8 +24,12 @@ let caseId: string | undefined
 
 const run = chromiumAvailable() ? describe : describe.skip
 
+/** The page a test is driving, for a screenshot when it fails. */
+let lastPage: Page | undefined
+
 async function open(context: BrowserContext, path: string): Promise<Page> {
   const page = await context.newPage()
+  lastPage = page
   page.setDefaultTimeout(STEP)
   await page.goto(`${env.url}${path}`)
   return page
@@ -42,6 +46,7 @@ async function asEditor(path: string): Promise<Page> {
     editorPage = await context.newPage()
     editorPage.setDefaultTimeout(STEP)
   }
+  lastPage = editorPage
   await editorPage.goto(`${env.url}${path}`)
   return editorPage
 }
@@ -59,6 +64,12 @@ run('Studio in a browser', () => {
   beforeAll(async () => {
     env = await startStudioEnv()
   }, 600_000)
+
+  afterEach(async ({task}) => {
+    if (task.result?.state === 'fail' && lastPage && !lastPage.isClosed()) {
+      await env.screenshot(lastPage, `failed-${task.name.slice(0, 60).replace(/[^a-z0-9]+/gi, '-')}`).catch(() => {})
+    }
+  })
 
   afterAll(async () => {
     await env?.close()
