@@ -53,6 +53,9 @@ const SID_TTL_MS = 60_000
  * after a swap, `/auth/providers` answers late: the Studio is signed in by then and ignores it.
  */
 const PROVIDERS_HOLD_WINDOW_MS = 5_000
+/** Wrong passwords allowed per email address in a window before sign-in pauses for it. */
+const MAX_FAILED_SIGN_INS = 5
+const FAILED_SIGN_IN_WINDOW_MS = 15 * 60_000
 const PROVIDERS_HOLD_MS = 2_500
 const SESSION_LABEL = 'studio session'
 
@@ -88,6 +91,8 @@ export function createStudioApi(options: StudioApiOptions) {
   /** single-use sign-in ids waiting for `/auth/fetch` */
   const sids = new Map<string, {userId: string; role: Role; expires: number}>()
   let lastExchange = 0
+  /** wrong passwords per email address: guessing is slowed to a few tries per quarter hour */
+  const failures = new Map<string, {count: number; since: number}>()
 
   function ownOrigins(url: URL): string[] {
     const port = url.port ? `:${url.port}` : ''
@@ -247,11 +252,21 @@ export function createStudioApi(options: StudioApiOptions) {
     if (!email || !password) {
       return html(loginPage({origin, projectId, email, error: !email ? 'Enter your email address.' : 'Enter your password.'}), 400)
     }
+    const key = email.toLowerCase()
+    const now = Date.now()
+    const failed = failures.get(key)
+    if (failed && now - failed.since > FAILED_SIGN_IN_WINDOW_MS) failures.delete(key)
+    if ((failures.get(key)?.count ?? 0) >= MAX_FAILED_SIGN_INS) {
+      return html(loginPage({origin, projectId, email, error: 'There have been too many attempts to sign in with this email address. Wait 15 minutes, then try again.'}), 429)
+    }
     const user = await users.authenticate(email, password)
     if (!user) {
+      const entry = failures.get(key) ?? {count: 0, since: now}
+      entry.count += 1
+      failures.set(key, entry)
       return html(loginPage({origin, projectId, email, error: 'The email address or password is not right. Check them and try again.'}), 401)
     }
-    const now = Date.now()
+    failures.delete(key)
     for (const [key, value] of sids) if (value.expires < now) sids.delete(key)
     const sid = randomBytes(32).toString('base64url')
     sids.set(sid, {userId: user.id, role: user.role, expires: now + SID_TTL_MS})

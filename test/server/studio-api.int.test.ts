@@ -128,6 +128,16 @@ describe('sign-in flow', () => {
     expect(res.headers.location).toBeUndefined()
   })
 
+  test('five wrong passwords for an email address pause its sign-in, even with the right password', async () => {
+    const account = {email: 'guessed@example.nhs.uk', password: 'the right password'}
+    expect((await createUser(account.email, 'editor', account.password)).code).toBe(0)
+    for (let i = 0; i < 5; i++) expect((await signIn({email: account.email, password: `guess ${i}`})).status).toBe(401)
+    const paused = await signIn(account)
+    expect(paused.status).toBe(429)
+    expect(paused.body).toContain('too many attempts')
+    expect((await signIn(EDITOR)).status).toBe(303)
+  })
+
   test('a good sign-in redirects to the page with a single-use #sid=, exchanged for a token that stands for the user', async () => {
     const login = await signIn({email: EDITOR.email.toUpperCase(), password: EDITOR.password})
     expect(login.status).toBe(303)
