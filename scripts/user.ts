@@ -40,7 +40,6 @@ async function promptPassword(io: CliIo): Promise<string> {
   const first = await ask('Password: ')
   const second = await ask('Password again: ')
   if (first !== second) throw new CliError('the two passwords are not the same; nothing was changed')
-  io.stderr('')
   return first
 }
 
