@@ -7,5 +7,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 120_000,
     reporters: ['default', './test/helpers/summaryReporter.ts'],
+    // Vitest's default on 2 cores is one worker; the browser tests mostly wait on Chromium and
+    // the Studio build, so a second worker runs the rest beside them.
+    maxWorkers: 2,
   },
 })
