@@ -1,12 +1,10 @@
 import {readFileSync} from 'node:fs'
-import {resolve} from 'node:path'
-import {createClient, type SanityClient} from '@sanity/client'
+import type {SanityClient} from '@sanity/client'
 
-import {createLocalClient, localToken} from '../server/client'
 import {formatUkTime, parseUkTime, UkTimeError} from '../server/ukTime'
 import {isMainModule, processIo, runCommand, stringOption, type CliIo, type Command, type ParsedValues} from './lib/cli'
 import {CliError, UsageError} from './lib/errors'
-import {parseNdjson} from './lib/sources'
+import {parseNdjson, resolveApiSource} from './lib/sources'
 
 /**
  * `npm run content:releases -- <command>`: Content Releases through @sanity/client's releases API
@@ -48,21 +46,10 @@ interface ReleaseDoc {
 export function releasesClient(values: ParsedValues, env: NodeJS.ProcessEnv): {client: SanityClient; description: string} {
   const source = stringOption(values, 'source')
   const dataset = stringOption(values, 'dataset') ?? env.SANITY_DATASET ?? 'production'
-  if (!source && env.SANITY_PROJECT_ID) {
-    const client = createClient({projectId: env.SANITY_PROJECT_ID, dataset, token: env.SANITY_API_TOKEN, apiVersion: API_VERSION, useCdn: false})
-    return {client, description: `project ${env.SANITY_PROJECT_ID} (dataset ${dataset})`}
-  }
-  const url = source ?? `https://localhost:${env.AHP_PORT || '3333'}`
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
-    throw new UsageError(`--source "${url}" is not a valid URL: use https://HOST[:PORT]`)
-  }
-  if (parsed.protocol !== 'https:') throw new UsageError(`--source "${url}" must use https://: the API is only served over TLS`)
-  const dataDir = resolve(env.AHP_DATA_DIR || 'data')
-  const token = env.SANITY_API_TOKEN || localToken(dataDir, env)
-  return {client: createLocalClient({url: parsed.origin, dataset, token, dataDir, apiVersion: API_VERSION}), description: `${parsed.origin} (dataset ${dataset})`}
+  // No --source: the hosted project when configured, else the local server on its usual port.
+  const url = source ?? (env.SANITY_PROJECT_ID ? undefined : `https://localhost:${env.AHP_PORT || '3333'}`)
+  const api = resolveApiSource({url, dataset, env})
+  return {client: api.client, description: api.description}
 }
 
 /** A refusal from the API as one line: the server's description. */

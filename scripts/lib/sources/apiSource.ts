@@ -24,7 +24,8 @@ export class ApiSource implements ContentSource {
    * needed on the machine that runs it.
    */
   static at(options: {apiHost: string; dataset: string; dataDir: string; env: NodeJS.ProcessEnv}): ApiSource {
-    const token = options.env.SANITY_API_TOKEN ?? localToken(options.dataDir, options.env)
+    // An empty variable counts as unset, as shells and CI systems often export them empty.
+    const token = options.env.SANITY_API_TOKEN || localToken(options.dataDir, options.env)
     const client = createLocalClient({url: options.apiHost, dataset: options.dataset, token, dataDir: options.dataDir, apiVersion: API_VERSION})
     return new ApiSource(client, `${options.apiHost} (dataset ${options.dataset})`)
   }
