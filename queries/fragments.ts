@@ -23,3 +23,13 @@ export const resourceCardFields = /* groq */ `
   description,
   publishedYear
 `
+
+export const frameworkCardFields = /* groq */ `
+  _id,
+  title,
+  "slug": slug.current,
+  summary,
+  status,
+  validFrom,
+  expiresAt
+`

@@ -1,15 +1,11 @@
 import {defineQuery} from 'groq'
 
+import {frameworkCardFields} from './fragments'
+
 /** Frameworks in force today, with their priorities and the quick guides that belong to them. */
 export const currentFrameworksQuery = defineQuery(`
   *[_type == "framework" && status == "current" && (!defined(expiresAt) || expiresAt >= $today)] | order(validFrom desc){
-    _id,
-    title,
-    "slug": slug.current,
-    summary,
-    status,
-    validFrom,
-    expiresAt,
+    ${frameworkCardFields},
     priorityCount,
     priorities[]{_key, title, description},
     goals,
@@ -23,13 +19,7 @@ export const currentFrameworksQuery = defineQuery(`
 /** Every framework, newest first, with what it replaces and what replaced it. */
 export const frameworksQuery = defineQuery(`
   *[_type == "framework"] | order(coalesce(validFrom, "9999") desc, title asc){
-    _id,
-    title,
-    "slug": slug.current,
-    summary,
-    status,
-    validFrom,
-    expiresAt,
+    ${frameworkCardFields},
     "supersedes": supersedes->{_id, title, "slug": slug.current},
     "supersededBy": *[_type == "framework" && supersedes._ref == ^._id][0]{_id, title, "slug": slug.current}
   }
