@@ -1,0 +1,49 @@
+import {maskUrls} from '../text'
+import type {FieldRule, RuleFinding} from '../types'
+
+/**
+ * No Latin abbreviations (NHS digital service manual, A to Z of NHS health writing, entries
+ * "eg", "ie" and "etc": https://service-manual.nhs.uk/content/a-to-z-of-nhs-health-writing#eg).
+ * "eg can sometimes be read aloud as "egg" by screen readers. We prefer "for example" or "such
+ * as" or "like" or "including""; "We try not to use "ie" (which means "that is" or "that
+ * means")"; "Avoid etc.".
+ */
+
+// Dotted forms in any case ("e.g.", "E.g", "e. g."); bare "eg"/"ie"/"etc" only in lower case or
+// with a capital first letter, so "IE" (Internet Explorer) and "EG" are left alone. Word
+// boundaries keep "ie" in "piece" and "eg" in "leg" out.
+const LATIN =
+  /(?<![\p{L}\p{N}.])(?:(e\.\s?g\.?|E\.\s?g\.?|E\.\s?G\.?|eg\.?|Eg\.?)|(i\.\s?e\.?|I\.\s?e\.?|I\.\s?E\.?|ie\.?|Ie\.?)|(etc\.?|Etc\.?|ETC\.))(?![\p{L}\p{N}])/gu
+
+const ADVICE = [
+  (found: string) => `Write "for example", "such as" or "including" instead of "${found}"`,
+  (found: string) => `Write "that is" or "that means" instead of "${found}", or rewrite the sentence`,
+  (found: string) => `Write "and so on" instead of "${found}", or start the list with "such as" or "including"`,
+] as const
+
+export const latinAbbreviations: FieldRule = {
+  id: 'latin-abbreviations',
+  level: 'warning',
+  scope: 'field',
+  title: 'Plain English instead of "eg", "ie" and "etc"',
+  source: 'https://service-manual.nhs.uk/content/a-to-z-of-nhs-health-writing#eg',
+  kinds: ['plain', 'prose', 'blocks', 'link'],
+  check(content) {
+    const findings: RuleFinding[] = []
+    for (const segment of content.segments) {
+      const text = maskUrls(segment.text)
+      const seen = new Set<string>()
+      LATIN.lastIndex = 0
+      let match: RegExpExecArray | null
+      while ((match = LATIN.exec(text)) !== null) {
+        const kind = match[1] !== undefined ? 0 : match[2] !== undefined ? 1 : 2
+        const found = match[0]
+        const key = found.toLowerCase()
+        if (seen.has(key)) continue
+        seen.add(key)
+        findings.push({message: ADVICE[kind](found), path: segment.path})
+      }
+    }
+    return findings
+  },
+}

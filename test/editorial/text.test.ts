@@ -1,0 +1,147 @@
+import {describe, expect, it} from 'vitest'
+
+import {
+  countSyllables,
+  countWords,
+  formatDate,
+  isPolysyllable,
+  maskUrls,
+  matchCase,
+  parseIsoDate,
+  readabilityCounts,
+  smogGrade,
+  splitSentences,
+  startOf,
+  words,
+} from '../../editorial/text'
+
+describe('splitSentences', () => {
+  it.each([
+    ['two sentences', 'One thing. Another thing.', ['One thing.', 'Another thing.']],
+    ['text without a final full stop', 'No stop here', ['No stop here']],
+    ['question and exclamation marks', 'Why? Because! Done', ['Why?', 'Because!', 'Done']],
+    ['titles like "Dr."', 'Dr. Smith and Mrs. Jones met. They agreed.', ['Dr. Smith and Mrs. Jones met.', 'They agreed.']],
+    ['decimals', 'It takes 1.5 hours. Then 2.25 more.', ['It takes 1.5 hours.', 'Then 2.25 more.']],
+    ['"e.g." and "i.e."', 'Roles, e.g. podiatry, i.e. AHPs. Next.', ['Roles, e.g. podiatry, i.e. AHPs.', 'Next.']],
+    [
+      '"etc." mid-sentence and at the end',
+      'Tools etc. are here. Forms etc. Next one.',
+      ['Tools etc. are here.', 'Forms etc.', 'Next one.'],
+    ],
+    ['initials', 'J. R. Smith wrote it. Read it.', ['J. R. Smith wrote it.', 'Read it.']],
+    [
+      '"No." only before a number',
+      'See No. 5 below. The answer is no. Ask again.',
+      ['See No. 5 below.', 'The answer is no.', 'Ask again.'],
+    ],
+    [
+      'web addresses',
+      'Go to www.nhs.uk. Or https://a.b.example.org/x.y today.',
+      ['Go to www.nhs.uk.', 'Or https://a.b.example.org/x.y today.'],
+    ],
+    ['line breaks', 'First line\nSecond line\n\nThird.', ['First line', 'Second line', 'Third.']],
+    ['closing quotes', 'He said "stop." Then left.', ['He said "stop."', 'Then left.']],
+    ['empty text', '   ', []],
+  ])('%s', (_name, text, sentences) => {
+    expect(splitSentences(text)).toEqual(sentences)
+  })
+})
+
+describe('words', () => {
+  it('keeps contractions, hyphenated words and numbers whole, and counts a web address as one word', () => {
+    expect(words("Don't self-care 1,000 people at https://x.nhs.uk/a?b=c 1.5 times")).toEqual([
+      "Don't",
+      'self-care',
+      '1,000',
+      'people',
+      'at',
+      'xxxxxxxxxxxxxxxxxxxxxx',
+      '1.5',
+      'times',
+    ])
+    expect(countWords('See www.england.nhs.uk/ahp for more.')).toBe(4)
+  })
+
+  it('masks web and email addresses without moving the text', () => {
+    const text = 'Email ahp@example.nhs.uk or see https://www.nhs.uk/a.'
+    const masked = maskUrls(text)
+    expect(masked).toHaveLength(text.length)
+    expect(masked).toBe('Email xxxxxxxxxxxxxxxxxx or see xxxxxxxxxxxxxxxxxxxx.')
+  })
+})
+
+describe('countSyllables', () => {
+  it.each([
+    ['the', 1],
+    ['care', 1],
+    ['health', 1],
+    ['table', 2],
+    ['people', 2],
+    ['framework', 2],
+    ['frameworks', 2],
+    ['statement', 2],
+    ['careful', 2],
+    ['safely', 2],
+    ['makes', 1],
+    ['therapy', 3],
+    ['video', 3],
+    ['ratio', 3],
+    ['quality', 3],
+    ['different', 3],
+    ['develop', 3],
+    ['education', 4],
+    ['professional', 4],
+    ['collaboration', 5],
+    ['implementation', 5],
+    ['self-care', 2],
+    ['2024', 1],
+  ])('%s has %i', (word, count) => {
+    expect(countSyllables(word)).toBe(count)
+  })
+
+  it('knows polysyllables (3 or more), never numbers or masked addresses', () => {
+    expect(isPolysyllable('therapy')).toBe(true)
+    expect(isPolysyllable('health')).toBe(false)
+    expect(isPolysyllable('1,000,000')).toBe(false)
+    expect(isPolysyllable('xxxxxxxxxxxx')).toBe(false)
+  })
+})
+
+describe('smogGrade', () => {
+  it('is McLaughlin’s formula: 1.0430 × √(polysyllables × 30 / sentences) + 3.1291', () => {
+    expect(smogGrade(30, 30)).toBeCloseTo(1.043 * Math.sqrt(30) + 3.1291, 10)
+    expect(smogGrade(0, 10)).toBeCloseTo(3.1291, 10)
+    expect(smogGrade(10, 30)).toBeCloseTo(1.043 * Math.sqrt(10) + 3.1291, 10)
+    expect(smogGrade(5, 0)).toBe(0)
+  })
+
+  it('counts sentences, words and polysyllables of a text', () => {
+    expect(readabilityCounts('Occupational therapy helps. You can ask.')).toEqual({sentences: 2, words: 6, polysyllables: 2})
+    expect(readabilityCounts('Occupational therapy helps.', new Set(['therapy']))).toEqual({sentences: 1, words: 3, polysyllables: 1})
+  })
+})
+
+describe('dates and quoting', () => {
+  it('formats dates like "6 August 2018"', () => {
+    expect(formatDate(2018, 8, 6)).toBe('6 August 2018')
+    expect(formatDate(2021, 12, 31)).toBe('31 December 2021')
+  })
+
+  it('parses YYYY-MM-DD dates, and nothing else', () => {
+    expect(parseIsoDate('2021-12-31')).toEqual({
+      year: 2021,
+      month: 12,
+      day: 31,
+    })
+    expect(parseIsoDate('2021-02-30')).toBeUndefined()
+    expect(parseIsoDate('31/12/2021')).toBeUndefined()
+    expect(parseIsoDate(undefined)).toBeUndefined()
+  })
+
+  it('quotes the start of a sentence and keeps capitals', () => {
+    expect(startOf('The NHS Long Term Plan, published in 2019, sets out', 5)).toBe('The NHS Long Term Plan…')
+    expect(startOf('Short one', 5)).toBe('Short one')
+    expect(matchCase("Don't", 'do not')).toBe('Do not')
+    expect(matchCase("don't", 'do not')).toBe('do not')
+  })
+})
