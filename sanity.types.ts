@@ -109,41 +109,61 @@ export type Link = {
   url?: string;
 };
 
-export type BlockContent = Array<{
-  children?: Array<{
-    marks?: Array<string>;
-    text?: string;
-    _type: "span";
-    _key: string;
-  }>;
-  style?: "normal" | "h2" | "h3" | "blockquote";
-  listItem?: "bullet" | "number";
-  markDefs?: Array<
-    | {
-        reference:
-          | ProfessionReference
-          | FrameworkReference
-          | QuickGuideReference
-          | CaseExampleReference
-          | CpdCategoryReference
-          | HubReference
-          | GuidanceReference
-          | ResourceReference
-          | OrganisationReference
-          | PersonReference;
-        _type: "internalLink";
+export type SanityImageAssetReference = {
+  _ref: string;
+  _type: "reference";
+  _weak?: boolean;
+  [internalGroqTypeReferenceTo]?: "sanity.imageAsset";
+};
+
+export type BlockContent = Array<
+  | {
+      children?: Array<{
+        marks?: Array<string>;
+        text?: string;
+        _type: "span";
         _key: string;
-      }
-    | {
-        href: string;
-        _type: "link";
-        _key: string;
-      }
-  >;
-  level?: number;
-  _type: "block";
-  _key: string;
-}>;
+      }>;
+      style?: "normal" | "h2" | "h3" | "h4" | "blockquote";
+      listItem?: "bullet" | "number";
+      markDefs?: Array<
+        | {
+            reference:
+              | ProfessionReference
+              | FrameworkReference
+              | QuickGuideReference
+              | CaseExampleReference
+              | CpdCategoryReference
+              | HubReference
+              | GuidanceReference
+              | ResourceReference
+              | OrganisationReference
+              | PersonReference;
+            _type: "internalLink";
+            _key: string;
+          }
+        | {
+            href: string;
+            _type: "link";
+            _key: string;
+          }
+      >;
+      level?: number;
+      _type: "block";
+      _key: string;
+    }
+  | {
+      asset?: SanityImageAssetReference;
+      media?: unknown;
+      hotspot?: SanityImageHotspot;
+      crop?: SanityImageCrop;
+      alt?: string;
+      decorative?: boolean;
+      caption?: string;
+      _type: "image";
+      _key: string;
+    }
+>;
 
 export type CaseExample = {
   _id: string;
@@ -161,6 +181,34 @@ export type CaseExample = {
   outcomes: Array<string>;
   body?: BlockContent;
   seo?: Seo;
+  editorialOverrides?: Array<{
+    rule:
+      | "image-alt"
+      | "heading-order"
+      | "https-links"
+      | "framework-expired-current"
+      | "link-text"
+      | "latin-abbreviations"
+      | "spelling"
+      | "organisation-names"
+      | "sentence-length"
+      | "reading-level"
+      | "date-format"
+      | "pdf-link-size"
+      | "contractions"
+      | "resource-address";
+    field?:
+      | "title"
+      | "summary"
+      | "priority"
+      | "setting"
+      | "outcomes"
+      | "body"
+      | "seo";
+    reason: string;
+    _type: "editorialOverride";
+    _key: string;
+  }>;
 };
 
 export type Profession = {
@@ -178,6 +226,34 @@ export type Profession = {
   careersUrl?: string;
   body?: BlockContent;
   seo?: Seo;
+  editorialOverrides?: Array<{
+    rule:
+      | "image-alt"
+      | "heading-order"
+      | "https-links"
+      | "framework-expired-current"
+      | "link-text"
+      | "latin-abbreviations"
+      | "spelling"
+      | "organisation-names"
+      | "sentence-length"
+      | "reading-level"
+      | "date-format"
+      | "pdf-link-size"
+      | "contractions"
+      | "resource-address";
+    field?:
+      | "title"
+      | "alsoKnownAs"
+      | "summary"
+      | "protectedTitles"
+      | "careersUrl"
+      | "body"
+      | "seo";
+    reason: string;
+    _type: "editorialOverride";
+    _key: string;
+  }>;
 };
 
 export type Framework = {
@@ -223,6 +299,38 @@ export type Framework = {
   url?: string;
   body?: BlockContent;
   seo?: Seo;
+  editorialOverrides?: Array<{
+    rule:
+      | "image-alt"
+      | "heading-order"
+      | "https-links"
+      | "framework-expired-current"
+      | "link-text"
+      | "latin-abbreviations"
+      | "spelling"
+      | "organisation-names"
+      | "sentence-length"
+      | "reading-level"
+      | "date-format"
+      | "pdf-link-size"
+      | "contractions"
+      | "resource-address";
+    field?:
+      | "title"
+      | "summary"
+      | "offers"
+      | "priorities"
+      | "goals"
+      | "development"
+      | "implementation"
+      | "getInvolved"
+      | "url"
+      | "body"
+      | "seo";
+    reason: string;
+    _type: "editorialOverride";
+    _key: string;
+  }>;
 };
 
 export type QuickGuide = {
@@ -245,6 +353,34 @@ export type QuickGuide = {
   url?: string;
   body?: BlockContent;
   seo?: Seo;
+  editorialOverrides?: Array<{
+    rule:
+      | "image-alt"
+      | "heading-order"
+      | "https-links"
+      | "framework-expired-current"
+      | "link-text"
+      | "latin-abbreviations"
+      | "spelling"
+      | "organisation-names"
+      | "sentence-length"
+      | "reading-level"
+      | "date-format"
+      | "pdf-link-size"
+      | "contractions"
+      | "resource-address";
+    field?:
+      | "title"
+      | "summary"
+      | "policyContext"
+      | "audience"
+      | "url"
+      | "body"
+      | "seo";
+    reason: string;
+    _type: "editorialOverride";
+    _key: string;
+  }>;
 };
 
 export type Hub = {
@@ -271,6 +407,28 @@ export type Hub = {
   >;
   body?: BlockContent;
   seo?: Seo;
+  editorialOverrides?: Array<{
+    rule:
+      | "image-alt"
+      | "heading-order"
+      | "https-links"
+      | "framework-expired-current"
+      | "link-text"
+      | "latin-abbreviations"
+      | "spelling"
+      | "organisation-names"
+      | "sentence-length"
+      | "reading-level"
+      | "date-format"
+      | "pdf-link-size"
+      | "contractions"
+      | "resource-address";
+    field?:
+      "title" | "summary" | "aims" | "focusAreas" | "links" | "body" | "seo";
+    reason: string;
+    _type: "editorialOverride";
+    _key: string;
+  }>;
 };
 
 export type Guidance = {
@@ -306,6 +464,43 @@ export type Guidance = {
   >;
   body?: BlockContent;
   seo?: Seo;
+  editorialOverrides?: Array<{
+    rule:
+      | "image-alt"
+      | "heading-order"
+      | "https-links"
+      | "framework-expired-current"
+      | "link-text"
+      | "latin-abbreviations"
+      | "spelling"
+      | "organisation-names"
+      | "sentence-length"
+      | "reading-level"
+      | "date-format"
+      | "pdf-link-size"
+      | "contractions"
+      | "resource-address";
+    field?: "title" | "summary" | "audience" | "body" | "seo";
+    reason: string;
+    _type: "editorialOverride";
+    _key: string;
+  }>;
+};
+
+export type SanityImageCrop = {
+  _type: "sanity.imageCrop";
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+};
+
+export type SanityImageHotspot = {
+  _type: "sanity.imageHotspot";
+  x: number;
+  y: number;
+  height: number;
+  width: number;
 };
 
 export type Person = {
@@ -320,6 +515,27 @@ export type Person = {
   organisation?: OrganisationReference;
   twitterHandle?: string;
   profileUrl?: string;
+  editorialOverrides?: Array<{
+    rule:
+      | "image-alt"
+      | "heading-order"
+      | "https-links"
+      | "framework-expired-current"
+      | "link-text"
+      | "latin-abbreviations"
+      | "spelling"
+      | "organisation-names"
+      | "sentence-length"
+      | "reading-level"
+      | "date-format"
+      | "pdf-link-size"
+      | "contractions"
+      | "resource-address";
+    field?: "name" | "role" | "profileUrl";
+    reason: string;
+    _type: "editorialOverride";
+    _key: string;
+  }>;
 };
 
 export type Slug = {
@@ -338,9 +554,30 @@ export type Resource = {
   slug: Slug;
   kind: "webpage" | "publication" | "template" | "course" | "social";
   description?: string;
-  url: string;
+  url?: string;
   publisher?: OrganisationReference;
   publishedYear?: number;
+  editorialOverrides?: Array<{
+    rule:
+      | "image-alt"
+      | "heading-order"
+      | "https-links"
+      | "framework-expired-current"
+      | "link-text"
+      | "latin-abbreviations"
+      | "spelling"
+      | "organisation-names"
+      | "sentence-length"
+      | "reading-level"
+      | "date-format"
+      | "pdf-link-size"
+      | "contractions"
+      | "resource-address";
+    field?: "title" | "description" | "url";
+    reason: string;
+    _type: "editorialOverride";
+    _key: string;
+  }>;
 };
 
 export type CpdCategory = {
@@ -360,6 +597,27 @@ export type CpdCategory = {
     } & ResourceReference
   >;
   seo?: Seo;
+  editorialOverrides?: Array<{
+    rule:
+      | "image-alt"
+      | "heading-order"
+      | "https-links"
+      | "framework-expired-current"
+      | "link-text"
+      | "latin-abbreviations"
+      | "spelling"
+      | "organisation-names"
+      | "sentence-length"
+      | "reading-level"
+      | "date-format"
+      | "pdf-link-size"
+      | "contractions"
+      | "resource-address";
+    field?: "title" | "description" | "examples" | "seo";
+    reason: string;
+    _type: "editorialOverride";
+    _key: string;
+  }>;
 };
 
 export type Organisation = {
@@ -374,6 +632,27 @@ export type Organisation = {
   kind: "nhsBody" | "regulator" | "educationBody" | "independent";
   description?: string;
   url?: string;
+  editorialOverrides?: Array<{
+    rule:
+      | "image-alt"
+      | "heading-order"
+      | "https-links"
+      | "framework-expired-current"
+      | "link-text"
+      | "latin-abbreviations"
+      | "spelling"
+      | "organisation-names"
+      | "sentence-length"
+      | "reading-level"
+      | "date-format"
+      | "pdf-link-size"
+      | "contractions"
+      | "resource-address";
+    field?: "title" | "shortName" | "description" | "url";
+    reason: string;
+    _type: "editorialOverride";
+    _key: string;
+  }>;
 };
 
 export type SanityImagePaletteSwatch = {
@@ -412,22 +691,6 @@ export type SanityImageMetadata = {
   thumbHash?: string;
   hasAlpha?: boolean;
   isOpaque?: boolean;
-};
-
-export type SanityImageHotspot = {
-  _type: "sanity.imageHotspot";
-  x: number;
-  y: number;
-  height: number;
-  width: number;
-};
-
-export type SanityImageCrop = {
-  _type: "sanity.imageCrop";
-  top: number;
-  bottom: number;
-  left: number;
-  right: number;
 };
 
 export type SanityFileAsset = {
@@ -502,6 +765,7 @@ export type AllSanitySchemaTypes =
   | OrganisationReference
   | PersonReference
   | Link
+  | SanityImageAssetReference
   | BlockContent
   | CaseExample
   | Profession
@@ -509,6 +773,8 @@ export type AllSanitySchemaTypes =
   | QuickGuide
   | Hub
   | Guidance
+  | SanityImageCrop
+  | SanityImageHotspot
   | Person
   | Slug
   | Resource
@@ -518,8 +784,6 @@ export type AllSanitySchemaTypes =
   | SanityImagePalette
   | SanityImageDimensions
   | SanityImageMetadata
-  | SanityImageHotspot
-  | SanityImageCrop
   | SanityFileAsset
   | SanityAssetSourceData
   | SanityImageAsset
@@ -558,7 +822,7 @@ export type CpdCategoriesQueryResult = Array<{
     title: string;
     slug: string;
     kind: "course" | "publication" | "social" | "template" | "webpage";
-    url: string;
+    url: string | null;
     description: string | null;
     publishedYear: number | null;
   }> | null;
@@ -676,6 +940,38 @@ export type FrameworkBySlugQueryResult = {
   url?: string;
   body?: BlockContent;
   seo?: Seo;
+  editorialOverrides?: Array<{
+    rule:
+      | "contractions"
+      | "date-format"
+      | "framework-expired-current"
+      | "heading-order"
+      | "https-links"
+      | "image-alt"
+      | "latin-abbreviations"
+      | "link-text"
+      | "organisation-names"
+      | "pdf-link-size"
+      | "reading-level"
+      | "resource-address"
+      | "sentence-length"
+      | "spelling";
+    field?:
+      | "body"
+      | "development"
+      | "getInvolved"
+      | "goals"
+      | "implementation"
+      | "offers"
+      | "priorities"
+      | "seo"
+      | "summary"
+      | "title"
+      | "url";
+    reason: string;
+    _type: "editorialOverride";
+    _key: string;
+  }>;
   quickGuides: Array<{
     _id: string;
     title: string;
@@ -699,7 +995,7 @@ export type GuidanceBySlugQueryResult = {
     title: string;
     slug: string;
     kind: "course" | "publication" | "social" | "template" | "webpage";
-    url: string;
+    url: string | null;
     description: string | null;
     publishedYear: number | null;
   }> | null;
@@ -708,7 +1004,7 @@ export type GuidanceBySlugQueryResult = {
     title: string;
     slug: string;
     kind: "course" | "publication" | "social" | "template" | "webpage";
-    url: string;
+    url: string | null;
     description: string | null;
     publishedYear: number | null;
   }> | null;
@@ -717,7 +1013,7 @@ export type GuidanceBySlugQueryResult = {
     title: string;
     slug: string;
     kind: "course" | "publication" | "social" | "template" | "webpage";
-    url: string;
+    url: string | null;
     description: string | null;
     publishedYear: number | null;
   }> | null;
@@ -726,7 +1022,7 @@ export type GuidanceBySlugQueryResult = {
     title: string;
     slug: string;
     kind: "course" | "publication" | "social" | "template" | "webpage";
-    url: string;
+    url: string | null;
     description: string | null;
     publishedYear: number | null;
   }> | null;
@@ -758,7 +1054,7 @@ export type HubBySlugQueryResult = {
     title: string;
     slug: string;
     kind: "course" | "publication" | "social" | "template" | "webpage";
-    url: string;
+    url: string | null;
     description: string | null;
     publishedYear: number | null;
   }> | null;
@@ -846,7 +1142,7 @@ export type QuickGuidesByFrameworkQueryResult = Array<{
     title: string;
     slug: string;
     kind: "course" | "publication" | "social" | "template" | "webpage";
-    url: string;
+    url: string | null;
     description: string | null;
     publishedYear: number | null;
   }> | null;
@@ -866,7 +1162,7 @@ export type ResourcesByPublisherQueryResult = Array<{
     title: string;
     slug: string;
     kind: "course" | "publication" | "social" | "template" | "webpage";
-    url: string;
+    url: string | null;
     description: string | null;
     publishedYear: number | null;
   }>;

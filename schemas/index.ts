@@ -1,5 +1,7 @@
 import type {SchemaTypeDefinition} from 'sanity'
 
+import {withEditorialChecks} from '../editorial/sanity'
+
 import * as documents from './documents'
 import {blockContentType, linkType, seoType} from './objects'
 
@@ -7,7 +9,11 @@ import {blockContentType, linkType, seoType} from './objects'
 export const documentTypes = Object.values(documents)
 export const objectTypes = [blockContentType, linkType, seoType]
 
-export const schemaTypes: SchemaTypeDefinition[] = [...documentTypes, ...objectTypes]
+/**
+ * The schema the Studio and the CLI use: every type, with the editorial checks (editorial/rules)
+ * attached to each field they read and an "Editorial check overrides" field on every document.
+ */
+export const schemaTypes: SchemaTypeDefinition[] = withEditorialChecks([...documentTypes, ...objectTypes])
 
 export const DOCUMENT_TYPE_NAMES: readonly string[] = documentTypes.map((type) => type.name)
 

@@ -19,7 +19,7 @@ export const DEFAULT_OUT_DIR = 'dist-studio'
 export const SOURCE_HASH_FILE = '.source-hash'
 
 /** What the built Studio is made from, relative to the project root. */
-export const STUDIO_SOURCES = ['sanity.config.ts', 'sanity.cli.ts', 'schemas', 'studio', 'package-lock.json'] as const
+export const STUDIO_SOURCES = ['sanity.config.ts', 'sanity.cli.ts', 'schemas', 'editorial', 'studio', 'package-lock.json'] as const
 
 /** Settings read at build time: `SANITY_STUDIO_*` are baked into the Studio, the other picks Sanity's hosts. */
 const BUILD_ENV = /^(SANITY_STUDIO_|SANITY_INTERNAL_ENV$)/
@@ -292,7 +292,7 @@ export const studioBuildCommand: Command = {
   usage: `Usage: npm run studio:build [-- --force] [--out DIR]
 
 Builds the Studio with "sanity build" (no prompts, no telemetry) into dist-studio/, only when
-its sources changed since the last build: sanity.config.ts, sanity.cli.ts, schemas/, studio/,
+its sources changed since the last build: sanity.config.ts, sanity.cli.ts, schemas/, editorial/, studio/,
 package-lock.json, .env files and SANITY_STUDIO_* settings (their hash is kept in
 dist-studio/${SOURCE_HASH_FILE}). npm start does the same before it serves the Studio.
 

@@ -3,7 +3,6 @@ import {defineArrayMember, defineField, defineType} from 'sanity'
 
 import {groups} from '../constants'
 import {seoField, slugField, titleField} from '../shared/fields'
-import {contentStyle} from '../shared/validation'
 
 /** A kind of continuing professional development activity, with examples. */
 export const cpdCategoryType = defineType({
@@ -30,7 +29,6 @@ export const cpdCategoryType = defineType({
       rows: 2,
       group: 'content',
       description: 'Optional: one sentence on what counts as this kind of CPD.',
-      validation: (rule) => rule.custom(contentStyle).warning(),
     }),
     defineField({
       name: 'examples',

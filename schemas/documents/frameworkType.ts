@@ -3,7 +3,7 @@ import {defineArrayMember, defineField, defineType} from 'sanity'
 
 import {FRAMEWORK_STATUSES, groups} from '../constants'
 import {bodyField, externalUrlField, seoField, slugField, summaryField, titleField} from '../shared/fields'
-import {contentStyle, expiresAfterValidFrom, notCurrentOnceExpired} from '../shared/validation'
+import {expiresAfterValidFrom} from '../shared/validation'
 
 const STATUS_TITLES: Record<string, string> = Object.fromEntries(FRAMEWORK_STATUSES.map((s) => [s.value, s.title]))
 
@@ -26,10 +26,8 @@ export const frameworkType = defineType({
       description: 'Whether this is the strategy in force, one being written, or one that has ended.',
       options: {list: [...FRAMEWORK_STATUSES], layout: 'radio'},
       initialValue: 'inDevelopment',
-      validation: (rule) => [
-        rule.required().error('Choose a status so readers know whether this framework is in force'),
-        rule.custom(notCurrentOnceExpired()),
-      ],
+      // "Current" after the expiry date is the editorial check framework-expired-current (editorial/rules).
+      validation: (rule) => rule.required().error('Choose a status so readers know whether this framework is in force'),
     }),
     defineField({
       name: 'validFrom',
@@ -76,7 +74,7 @@ export const frameworkType = defineType({
       type: 'array',
       group: 'content',
       description: 'Short points on what the framework gives its readers, one a line.',
-      of: [defineArrayMember({type: 'string', validation: (rule) => rule.custom(contentStyle).warning()})],
+      of: [defineArrayMember({type: 'string'})],
     }),
     defineField({
       name: 'priorityCount',

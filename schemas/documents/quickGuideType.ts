@@ -3,7 +3,6 @@ import {defineArrayMember, defineField, defineType} from 'sanity'
 
 import {groups} from '../constants'
 import {bodyField, externalUrlField, seoField, slugField, summaryField, titleField} from '../shared/fields'
-import {contentStyle} from '../shared/validation'
 
 /** A short guide showing how AHPs contribute to one area of a framework, such as cancer care. */
 export const quickGuideType = defineType({
@@ -32,7 +31,6 @@ export const quickGuideType = defineType({
       rows: 4,
       group: 'content',
       description: 'Optional: the national policy this guide helps deliver, in plain words.',
-      validation: (rule) => rule.custom(contentStyle).warning(),
     }),
     defineField({
       name: 'audience',

@@ -3,7 +3,7 @@ import {defineField, defineType} from 'sanity'
 
 import {RESOURCE_KINDS, groups} from '../constants'
 import {slugField, titleField} from '../shared/fields'
-import {contentStyle, httpsUrl} from '../shared/validation'
+import {webAddress} from '../shared/validation'
 
 const KIND_TITLES: Record<string, string> = Object.fromEntries(RESOURCE_KINDS.map((k) => [k.value, k.title]))
 
@@ -33,7 +33,6 @@ export const resourceType = defineType({
       rows: 3,
       group: 'content',
       description: 'One or two sentences on what the resource offers.',
-      validation: (rule) => rule.custom(contentStyle).warning(),
     }),
     defineField({
       name: 'url',
@@ -41,10 +40,8 @@ export const resourceType = defineType({
       type: 'url',
       group: 'details',
       description: 'Where readers find the resource. Must start with https://.',
-      validation: (rule) => [
-        httpsUrl(rule),
-        rule.required().warning('Add the web address so readers can follow this resource'),
-      ],
+      // A missing address is the editorial check resource-address (a warning an editor can override with a reason).
+      validation: (rule) => webAddress(rule),
     }),
     defineField({
       name: 'publisher',

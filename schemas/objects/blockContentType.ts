@@ -1,7 +1,7 @@
-import {LinkIcon, DocumentIcon} from '@sanity/icons'
+import {DocumentIcon, ImageIcon, LinkIcon} from '@sanity/icons'
 import {defineArrayMember, defineField, defineType} from 'sanity'
 
-import {blocksContentStyle, httpsUrl, linksHaveText} from '../shared/validation'
+import {webAddress} from '../shared/validation'
 
 /** Document types an internal link may point to: each has a page of its own on the frontend. */
 export const LINKABLE_TYPES = [
@@ -18,8 +18,10 @@ export const LINKABLE_TYPES = [
 ] as const
 
 /**
- * Portable Text for guidance pages: headings, lists, emphasis, links to other pages in this hub
- * and links to other sites. No images or embeds: the source guidance is text.
+ * Portable Text for guidance pages: headings, lists, emphasis, links to other pages in this hub,
+ * links to other sites and images (a case example's photo, a diagram). The page title is the
+ * h1, so body headings start at h2. Editorial checks (link text, heading order, alt text, style)
+ * are attached where a body is used, by `withEditorialChecks`.
  */
 export const blockContentType = defineType({
   name: 'blockContent',
@@ -32,6 +34,7 @@ export const blockContentType = defineType({
         {title: 'Normal', value: 'normal'},
         {title: 'Heading', value: 'h2'},
         {title: 'Subheading', value: 'h3'},
+        {title: 'Minor heading', value: 'h4'},
         {title: 'Quote', value: 'blockquote'},
       ],
       lists: [
@@ -71,13 +74,39 @@ export const blockContentType = defineType({
                 title: 'Web address (URL)',
                 type: 'url',
                 description: 'The full address, starting with https://.',
-                validation: (rule) => [rule.required().error('Add the web address this link goes to'), httpsUrl(rule)],
+                validation: (rule) => [rule.required().error('Add the web address this link goes to'), webAddress(rule)],
               }),
             ],
           }),
         ],
       },
     }),
+    defineArrayMember({
+      type: 'image',
+      title: 'Image',
+      icon: ImageIcon,
+      options: {hotspot: true},
+      fields: [
+        defineField({
+          name: 'alt',
+          title: 'Alternative text',
+          type: 'string',
+          description: 'What the image shows, for people who cannot see it. Leave empty only if the image is decorative.',
+        }),
+        defineField({
+          name: 'decorative',
+          title: 'Decorative image',
+          type: 'boolean',
+          description: 'Switch on if the image adds nothing to the text (a background pattern): screen readers then skip it.',
+          initialValue: false,
+        }),
+        defineField({
+          name: 'caption',
+          title: 'Caption',
+          type: 'string',
+          description: 'Optional: shown under the image.',
+        }),
+      ],
+    }),
   ],
-  validation: (rule) => [rule.custom(linksHaveText), rule.custom(blocksContentStyle).warning()],
 })

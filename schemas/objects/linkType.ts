@@ -1,7 +1,7 @@
 import {LinkIcon} from '@sanity/icons'
 import {defineField, defineType} from 'sanity'
 
-import {httpsUrl} from '../shared/validation'
+import {webAddress} from '../shared/validation'
 import {LINKABLE_TYPES} from './blockContentType'
 
 /** A labelled link to another page, inside this hub or elsewhere. */
@@ -31,7 +31,7 @@ export const linkType = defineType({
       type: 'url',
       description: 'For pages outside this hub. Must start with https://.',
       validation: (rule) => [
-        httpsUrl(rule),
+        webAddress(rule),
         rule.custom((url, context) => {
           const parent = context.parent as {internal?: unknown} | undefined
           if (url || parent?.internal) return true

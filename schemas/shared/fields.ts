@@ -1,7 +1,7 @@
 import {defineField} from 'sanity'
 
 import type {GroupName} from '../constants'
-import {contentStyle, httpsUrl, uniqueSlugInType} from './validation'
+import {webAddress, uniqueSlugInType} from './validation'
 
 /**
  * Field factories used by most document types, so a title, slug or summary behaves the same
@@ -18,7 +18,6 @@ export function titleField(options: {description?: string; group?: GroupName} = 
     validation: (rule) => [
       rule.required().error('Add a title: it is shown in headings and lists'),
       rule.max(120).warning('Titles over 120 characters are hard to scan: shorten it'),
-      rule.custom(contentStyle).warning(),
     ],
   })
 }
@@ -50,7 +49,6 @@ export function summaryField(options: {description?: string; required?: boolean;
     validation: (rule) => [
       ...(options.required ? [rule.required().error('Add a summary: it is shown on cards and in search results')] : []),
       rule.max(300).warning('Summaries over 300 characters are cut off on cards'),
-      rule.custom(contentStyle).warning(),
     ],
   })
 }
@@ -73,7 +71,7 @@ export function externalUrlField(options: {name?: string; title?: string; descri
     group: options.group ?? 'details',
     description: options.description,
     validation: (rule) => [
-      httpsUrl(rule),
+      webAddress(rule),
       ...(options.required ? [rule.required().error('Add the full web address, starting with https://')] : []),
     ],
   })

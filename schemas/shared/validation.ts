@@ -1,17 +1,16 @@
-import type {CustomValidator, PortableTextBlock, SlugValue, UrlRule} from 'sanity'
-
-import {checkContentStyle} from './contentStyle'
+import type {CustomValidator, SlugValue, UrlRule} from 'sanity'
 
 /**
  * Validation shared by several types. The Studio, `content:validate` and (later) the server's
  * strict mode all run these same functions through Sanity's own validator.
  */
 
-/** External links must be https: NHS pages are served over TLS and mixed content is blocked. */
-export function httpsUrl(rule: UrlRule, what = 'link') {
-  return rule
-    .uri({scheme: ['https']})
-    .error(`Use a secure address starting with https:// for this ${what}`)
+/**
+ * A web address must be a full address. Whether it is https is the editorial check https-links
+ * (editorial/rules), so an editor can see it, and override it, like every other content check.
+ */
+export function webAddress(rule: UrlRule) {
+  return rule.uri({scheme: ['https', 'http', 'mailto', 'tel']}).error('Enter a full web address, starting with https://')
 }
 
 function parseDate(value: unknown): number | undefined {
@@ -61,67 +60,4 @@ export const expiresAfterValidFrom: CustomValidator<string | undefined> = (expir
   const to = parseDate(expiresAt)
   if (from === undefined || to === undefined) return true
   return to > from || 'The expiry date must be after the "Valid from" date'
-}
-
-/**
- * A framework whose expiry date has passed cannot be shown as current guidance.
- * `today` is injectable so tests and scheduled releases can check against another day.
- */
-export function notCurrentOnceExpired(today: () => Date = () => new Date()): CustomValidator<string | undefined> {
-  return (status, context) => {
-    if (status !== 'current') return true
-    const expires = parseDate((context.document as {expiresAt?: unknown} | undefined)?.expiresAt)
-    if (expires === undefined || expires > today().getTime()) return true
-    return 'This framework has expired: change its status to "Expired" or "Superseded", or move the expiry date'
-  }
-}
-
-/** Warn about NHS content style problems in plain text fields. */
-export const contentStyle: CustomValidator<string | undefined> = (value) => {
-  if (typeof value !== 'string') return true
-  const findings = checkContentStyle(value)
-  if (findings.length === 0) return true
-  return findings.map((f) => `"${f.match}": ${f.advice}`).join('; ')
-}
-
-interface SpanLike {
-  _type?: string
-  text?: string
-  marks?: string[]
-}
-
-/** Every link or internal reference in Portable Text needs visible text, or screen readers announce nothing. */
-export const linksHaveText: CustomValidator<PortableTextBlock[] | undefined> = (blocks) => {
-  if (!Array.isArray(blocks)) return true
-  const problems: {message: string; path: (string | {_key: string})[]}[] = []
-  for (const block of blocks) {
-    const markDefs = (block as {markDefs?: {_key: string; _type: string}[]}).markDefs ?? []
-    const children = ((block as {children?: SpanLike[]}).children ?? []).filter((c) => c._type === 'span')
-    for (const def of markDefs) {
-      const text = children
-        .filter((child) => child.marks?.includes(def._key))
-        .map((child) => child.text ?? '')
-        .join('')
-      if (text.trim() === '') {
-        problems.push({
-          message: `A ${def._type === 'internalLink' ? 'link to another page' : 'link'} has no text: select words to link, or remove the link`,
-          path: [{_key: block._key}, 'markDefs', {_key: def._key}],
-        })
-      }
-    }
-  }
-  return problems.length === 0 ? true : problems
-}
-
-/** Style warnings inside Portable Text span text. */
-export const blocksContentStyle: CustomValidator<PortableTextBlock[] | undefined> = (blocks) => {
-  if (!Array.isArray(blocks)) return true
-  for (const block of blocks) {
-    for (const child of (block as {children?: SpanLike[]}).children ?? []) {
-      if (typeof child.text !== 'string') continue
-      const findings = checkContentStyle(child.text)
-      if (findings.length > 0) return findings.map((f) => `"${f.match}": ${f.advice}`).join('; ')
-    }
-  }
-  return true
 }

@@ -194,7 +194,8 @@ run('Studio in a browser', () => {
     await env.screenshot(page, '07-unpublished')
 
     await page.getByTestId('document-header-Draft-chip').click()
-    await page.getByTestId('action-menu-button').click()
+    // The document's actions menu, in the pane footer: the body's toolbar has a menu button of its own.
+    await page.getByTestId('pane-footer').getByTestId('action-menu-button').click()
     await page.getByTestId('action-Delete').click()
     await page.getByRole('dialog').getByRole('button', {name: /Delete/}).click()
     await expect.poll(() => dataset.docs.has(`drafts.${id}`), {timeout: STEP}).toBe(false)

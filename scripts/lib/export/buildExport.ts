@@ -248,7 +248,9 @@ export async function buildExport(stored: readonly StoredDocument[], options: Bu
       problems.push({id: doc._id, path: formatPath(clean, path), message: `refers to "${ref}", which is not in the export: publish it, or remove the reference`})
     })
     const sortedStored = expander.walk(clean)
-    const expanded = expander.expandedOut as Record<string, unknown>
+    // Editorial check overrides are editors' notes on the content, not content: a frontend never
+    // shows them, so the exported documents leave them out. The NDJSON keeps them, for re-import.
+    const {editorialOverrides: _overrides, ...expanded} = expander.expandedOut as Record<string, unknown>
 
     const html: Record<string, string> = {}
     for (const path of PT_PATHS.get(type)!) {

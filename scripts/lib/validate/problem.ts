@@ -18,8 +18,13 @@ export interface Problem {
   path?: string
   /** 1-based NDJSON line, when the problem is a line that could not be read. */
   line?: number
-  /** Which check found it: `schema` (the schema's own rules), `integrity`, or `source`. */
-  check: 'schema' | 'integrity' | 'source'
+  /**
+   * Which check found it: `schema` (the schema's own rules), `editorial` (an editorial check from
+   * editorial/rules, also run through the schema), `integrity`, or `source`.
+   */
+  check: 'schema' | 'editorial' | 'integrity' | 'source'
+  /** For editorial findings: the rule's id, which an editor names to override it. */
+  rule?: string
   message: string
 }
 

@@ -1,5 +1,7 @@
 import {pathToString, validateDocument, type SanityDocument, type Workspace} from 'sanity'
 
+import {checkDataset} from '../../../editorial/dataset'
+import {ruleById} from '../../../editorial/rules'
 import {DOCUMENT_TYPE_NAMES} from '../../../schemas'
 import type {ContentSource, StoredDocument} from '../sources'
 import {checkIntegrity} from './integrity'
@@ -22,7 +24,11 @@ export interface ValidateOptions {
 export interface ValidationReport {
   documentCount: number
   problems: Problem[]
+  /** Editorial findings switched off by an override with a reason: counted, not listed. */
+  overridden: number
 }
+
+const EDITORIAL_SUFFIX = / \(([a-z][a-z0-9-]*)\)$/
 
 async function mapPool<T, R>(items: readonly T[], limit: number, run: (item: T) => Promise<R>): Promise<R[]> {
   const results = new Array<R>(items.length)
@@ -49,14 +55,19 @@ async function schemaProblems(doc: StoredDocument, workspace: Workspace): Promis
     maxCustomValidationConcurrency: 64,
     maxFetchConcurrency: 64,
   })
-  return markers.map((marker) => ({
-    level: marker.level,
-    check: 'schema' as const,
-    documentId: doc._id,
-    documentType: doc._type,
-    path: marker.path.length ? pathToString(marker.path) : undefined,
-    message: marker.message,
-  }))
+  return markers.map((marker): Problem => {
+    // Editorial findings end with their rule id in brackets (see formatFinding in editorial/sanity.ts).
+    const rule = EDITORIAL_SUFFIX.exec(marker.message)?.[1]
+    return {
+      level: marker.level,
+      check: rule && ruleById(rule) ? 'editorial' : 'schema',
+      ...(rule && ruleById(rule) ? {rule} : {}),
+      documentId: doc._id,
+      documentType: doc._type,
+      path: marker.path.length ? pathToString(marker.path) : undefined,
+      message: marker.message,
+    }
+  })
 }
 
 /**
@@ -108,5 +119,6 @@ export async function validateSource(source: ContentSource, options: ValidateOpt
     seen.add(key)
     return true
   })
-  return {documentCount: documents.length, problems: unique.sort(compareProblems)}
+  const overridden = checkDataset(toCheck).reduce((count, result) => count + result.overridden.length, 0)
+  return {documentCount: documents.length, problems: unique.sort(compareProblems), overridden}
 }
