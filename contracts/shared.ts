@@ -5,7 +5,8 @@ import {z} from 'zod'
  * JSON Schema names it in `$defs` and `types.d.ts` gives it a named type.
  */
 
-export const EXPORT_SCHEMA_VERSION = '1'
+// 2: Portable Text gained images (a new item type in BlockContent) and the h4 style.
+export const EXPORT_SCHEMA_VERSION = '2'
 
 export const expandedReference = z
   .strictObject({
@@ -47,7 +48,7 @@ export const block = z
   .strictObject({
     _type: z.literal('block'),
     _key: z.string(),
-    style: z.enum(['normal', 'h2', 'h3', 'blockquote']).optional(),
+    style: z.enum(['normal', 'h2', 'h3', 'h4', 'blockquote']).optional(),
     listItem: z.enum(['bullet', 'number']).optional(),
     level: z.number().int().min(1).optional(),
     markDefs: z.array(z.discriminatedUnion('_type', [internalLinkMark, externalLinkMark])).optional(),
@@ -55,7 +56,52 @@ export const block = z
   })
   .meta({id: 'PortableTextBlock', description: 'A paragraph, heading, quote or list item of Portable Text.'})
 
-export const blockContent = z.array(block).meta({id: 'BlockContent', description: 'Portable Text: the JSON a Portable Text renderer takes.'})
+export const imageAsset = z
+  .strictObject({
+    _id: z.string().describe('The asset document id, such as image-<sha1>-1200x800-jpg; what @sanity/image-url reads.'),
+    url: z.string().describe('Where the image file is served, as the asset document gives it.'),
+    width: z.number().optional().describe('Width of the image file in pixels.'),
+    height: z.number().optional().describe('Height of the image file in pixels.'),
+    mimeType: z.string().optional().describe('Such as image/jpeg.'),
+  })
+  .meta({id: 'ImageAsset', description: 'An uploaded image file: its asset reference expanded to its URL and dimensions.'})
+
+export const imageHotspot = z
+  .strictObject({
+    _type: z.literal('sanity.imageHotspot').optional(),
+    x: z.number(),
+    y: z.number(),
+    width: z.number(),
+    height: z.number(),
+  })
+  .meta({id: 'ImageHotspot', description: 'The part of the image to keep in view when cropping, as fractions of its size (@sanity/image-url reads it).'})
+
+export const imageCrop = z
+  .strictObject({
+    _type: z.literal('sanity.imageCrop').optional(),
+    top: z.number(),
+    bottom: z.number(),
+    left: z.number(),
+    right: z.number(),
+  })
+  .meta({id: 'ImageCrop', description: 'How much the editor cropped from each side, as fractions of its size (@sanity/image-url reads it).'})
+
+export const image = z
+  .strictObject({
+    _type: z.literal('image'),
+    _key: z.string(),
+    asset: imageAsset,
+    hotspot: imageHotspot.optional(),
+    crop: imageCrop.optional(),
+    alt: z.string().optional().describe('Alternative text: what the image shows, for people who cannot see it.'),
+    decorative: z.boolean().optional().describe('True when the image adds nothing to the text: render it with alt="" so screen readers skip it.'),
+    caption: z.string().optional().describe('Shown under the image.'),
+  })
+  .meta({id: 'PortableTextImage', description: 'An image in Portable Text. The HTML shows the whole image; apply crop and hotspot yourself if you build image URLs.'})
+
+export const blockContent = z
+  .array(z.discriminatedUnion('_type', [block, image]))
+  .meta({id: 'BlockContent', description: 'Portable Text: the JSON a Portable Text renderer takes. Items are text blocks or images.'})
 
 export const seo = z
   .strictObject({

@@ -13,7 +13,7 @@ import {documentContracts, manifestContract, typeIndexContract} from '../contrac
 import {DOCUMENT_TYPE_NAMES, documentTypes} from '../schemas'
 import {contentExport} from '../scripts/content-export'
 import type {CliIo} from '../scripts/lib/cli'
-import {fetchDocuments, ROUTES, routeFor} from '../scripts/lib/export'
+import {buildExport, ExportProblems, fetchDocuments, fetchImageAssets, imageAssetIds, portableTextToHtml, ROUTES, routeFor} from '../scripts/lib/export'
 import {typeOf, type JsonSchema} from '../scripts/lib/export/jsonSchemaToTs'
 import {FileSource} from '../scripts/lib/sources'
 
@@ -281,6 +281,12 @@ describe('content:export refuses bad input and writes nothing', () => {
       source: 'invalid-reference-dangling.ndjson',
       expected: /document "hub-greener-ahp", field complements\[_key=="c1"\]: refers to "resource-long-term-plan", which is not in the export/,
     },
+    {
+      name: 'an image whose asset is not in the source',
+      source: 'invalid-image-asset-missing.ndjson',
+      expected:
+        /document "case-example-ward-team", field body\[_key=="i1"\]\.asset: uses image asset "image-1{40}-800x600-jpg", which is not in the source: upload the image again in the Studio, or remove the image/,
+    },
   ]
   for (const example of cases) {
     test(`${example.name}: exit 1, message names it, output folder absent`, async () => {
@@ -317,6 +323,124 @@ describe('content:export refuses bad input and writes nothing', () => {
     const after = await readTree(out)
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
     for (const [path, bytes] of before) expect(after.get(path)!.equals(bytes), path).toBe(true)
+  })
+})
+
+describe('Portable Text images and h4', () => {
+  const IMAGES = join(FIXTURES, 'valid-images.ndjson')
+  const PHOTO = 'image-0a1b2c3d4e5f60718293a4b5c6d7e8f901234567-1200x800-jpg'
+  const PATTERN = 'image-fedcba9876543210fedcba9876543210fedcba98-640x40-png'
+  const PHOTO_URL = 'https://localhost:3333/images/ahp/production/0a1b2c3d4e5f60718293a4b5c6d7e8f901234567-1200x800.jpg'
+  const PATTERN_URL = 'https://localhost:3333/images/ahp/production/fedcba9876543210fedcba9876543210fedcba98-640x40.png'
+  let out: string
+  let result: Run
+  type Item = Record<string, unknown> & {_key: string; _type: string}
+  let doc: {body: Item[]; html: {body: string}}
+
+  beforeAll(async () => {
+    out = freshOut('images')
+    result = await exportTo(out, '--source', `file:${IMAGES}`)
+    doc = await readJson(join(out, 'documents/caseExample/case-example-ward-team.json'))
+  })
+
+  test('exports the document and not the asset documents', async () => {
+    expect(result.code, result.stderr).toBe(0)
+    expect(result.stdout).toMatch(/Exported 1 documents/)
+    const files = [...(await readTree(out)).keys()].filter((file) => file.startsWith('documents/'))
+    expect(files).toEqual(['documents/caseExample/case-example-ward-team.json'])
+    const lines = (await readFile(join(out, 'dataset.ndjson'), 'utf8')).trimEnd().split('\n')
+    expect(lines).toHaveLength(1)
+    // dataset.ndjson keeps the image as stored: a reference to the asset, for re-import.
+    expect((JSON.parse(lines[0]!) as {body: Item[]}).body[2]!.asset).toEqual({_type: 'reference', _ref: PHOTO})
+  })
+
+  test('an image asset reference is expanded to its URL, dimensions and MIME type; alt, caption, crop and hotspot are kept', () => {
+    expect(doc.body.map((item) => [item._key, item._type, item.style])).toEqual([
+      ['b1', 'block', 'h2'],
+      ['b2', 'block', 'h4'],
+      ['i1', 'image', undefined],
+      ['b3', 'block', 'normal'],
+      ['i2', 'image', undefined],
+    ])
+    expect(doc.body[2]).toEqual({
+      _key: 'i1',
+      _type: 'image',
+      asset: {_id: PHOTO, url: PHOTO_URL, width: 1200, height: 800, mimeType: 'image/jpeg'},
+      alt: 'Physiotherapist & patient "walking" <outside>',
+      caption: 'Rehab <b>before</b> discharge',
+      decorative: false,
+      crop: {_type: 'sanity.imageCrop', top: 0, bottom: 0.1, left: 0, right: 0},
+      hotspot: {_type: 'sanity.imageHotspot', x: 0.5, y: 0.4, width: 0.6, height: 0.5},
+    })
+    expect(doc.body[4]).toEqual({_key: 'i2', _type: 'image', asset: {_id: PATTERN, url: PATTERN_URL, width: 640, height: 40, mimeType: 'image/png'}, decorative: true})
+    expect(JSON.stringify(doc)).not.toContain('_ref')
+  })
+
+  test('HTML: <h4>, a figure with escaped alt text and caption, and alt="" for a decorative image', () => {
+    const html = doc.html.body
+    expect(html).toContain('<h4>Before the round</h4>')
+    expect(html).toContain(
+      `<figure><img src="${PHOTO_URL}" alt="Physiotherapist &amp; patient &quot;walking&quot; &lt;outside&gt;" width="1200" height="800" loading="lazy">` +
+        '<figcaption>Rehab &lt;b&gt;before&lt;/b&gt; discharge</figcaption></figure>',
+    )
+    expect(html).toContain(`<figure><img src="${PATTERN_URL}" alt="" width="640" height="40" loading="lazy"></figure>`)
+    expect(html).not.toContain('<b>')
+    expect(html).not.toContain('role=')
+  })
+
+  test('the JSON Schema and the contract accept the document, and refuse an image without an asset or with an unknown field', async () => {
+    const jsonSchema = await readJson(join(out, 'schema', 'caseExample.json'))
+    const fromSchema = z.fromJSONSchema(jsonSchema as Parameters<typeof z.fromJSONSchema>[0])
+    expect(fromSchema.safeParse(doc).success).toBe(true)
+    expect(documentContracts.caseExample.safeParse(doc).success).toBe(true)
+    const withBody = (body: unknown[]) => ({...doc, body})
+    const {asset: _asset, ...noAsset} = doc.body[2]!
+    for (const schema of [fromSchema, documentContracts.caseExample]) {
+      expect(schema.safeParse(withBody([noAsset])).success).toBe(false)
+      expect(schema.safeParse(withBody([{...doc.body[2], width: 3}])).success).toBe(false)
+      expect(schema.safeParse(withBody([{...doc.body[1], style: 'h5'}])).success).toBe(false)
+    }
+  })
+
+  test('types.d.ts names the image and types Portable Text as blocks or images', async () => {
+    const types = await readFile(join(out, 'types.d.ts'), 'utf8')
+    expect(types).toContain('export type BlockContent = (PortableTextBlock | PortableTextImage)[]')
+    expect(types).toContain('export interface PortableTextImage {')
+    expect(types).toContain('asset: ImageAsset')
+    expect(types).toMatch(/style\?: "normal" \| "h2" \| "h3" \| "h4" \| "blockquote"/)
+  })
+
+  test('image asset ids are collected from every document and fetched through GROQ', async () => {
+    const source = new FileSource(IMAGES)
+    const stored = await fetchDocuments(source, 'published')
+    expect(stored.map((item) => item._id)).toEqual(['case-example-ward-team'])
+    const ids = imageAssetIds(stored)
+    expect(ids).toEqual([PHOTO, PATTERN])
+    const assets = await fetchImageAssets(source, [...ids, 'image-2222222222-10x10-png'], 'published')
+    expect([...assets.keys()].sort()).toEqual([PHOTO, PATTERN])
+    expect(assets.get(PATTERN)).toEqual({_id: PATTERN, height: 40, mimeType: 'image/png', url: PATTERN_URL, width: 640})
+  })
+
+  test('an asset document without a url is refused, naming the document and the image', async () => {
+    const source = new FileSource(IMAGES)
+    const stored = await fetchDocuments(source, 'published')
+    const assets = await fetchImageAssets(source, imageAssetIds(stored), 'published')
+    const error = await buildExport(stored, {perspective: 'published', allowedTypes: DOCUMENT_TYPE_NAMES, imageAssets: new Map([...assets, [PATTERN, null]])}).catch((caught: unknown) => caught)
+    expect(error).toBeInstanceOf(ExportProblems)
+    expect((error as ExportProblems).problems).toEqual([
+      {id: 'case-example-ward-team', path: 'body[_key=="i2"].asset', message: `uses image asset "${PATTERN}", whose asset document has no url: upload the image again in the Studio, or remove the image`},
+    ])
+  })
+
+  test('the HTML renderer: no alt text and not decorative gives alt="", an unsafe or missing URL renders nothing', () => {
+    const image = (asset: unknown, extra: Record<string, unknown> = {}) => ({_type: 'image', _key: 'k', asset, ...extra})
+    expect(portableTextToHtml([image({url: '/images/a.png'}, {caption: 'A chart'})] as never)).toBe('<figure><img src="/images/a.png" alt="" loading="lazy"><figcaption>A chart</figcaption></figure>')
+    expect(portableTextToHtml([image({url: 'https://x.test/a.png', width: 10, height: 5}, {alt: 'Chart', decorative: true})] as never)).toBe(
+      '<figure><img src="https://x.test/a.png" alt="" width="10" height="5" loading="lazy"></figure>',
+    )
+    expect(portableTextToHtml([image({url: 'javascript:alert(1)'}, {alt: 'x'})] as never)).toBe('')
+    expect(portableTextToHtml([image({url: '//evil.test/a.png'})] as never)).toBe('')
+    expect(portableTextToHtml([image(undefined, {alt: 'x'})] as never)).toBe('')
   })
 })
 

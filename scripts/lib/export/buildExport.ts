@@ -5,6 +5,7 @@ import type {PortableTextBlock} from '@portabletext/types'
 import {documentContracts, manifestContract, typeIndexContract, type ExportedTypeName, type IndexEntry, type Manifest, EXPORT_SCHEMA_VERSION} from '../../../contracts'
 import type {StoredDocument} from '../sources'
 import {sortKeysDeep} from './canonicalJson'
+import {IMAGE_ASSET_ID, type ExpandedAsset} from './imageAssets'
 import {portableTextToHtml} from './portableText'
 import {ROUTES, hasRoute, routeFor, titleFieldOf} from './routes'
 import {schemaFiles} from './schemaFiles'
@@ -42,6 +43,11 @@ export interface BuildOptions {
   emit?: (record: ExportedRecord) => Promise<void> | void
   /** Receives each line of dataset.ndjson, newline included, in order, on the same terms as `emit`. */
   writeLine?: (line: Buffer) => Promise<void> | void
+  /**
+   * The image assets the documents refer to, by id, from `fetchImageAssets`: `null` for an asset
+   * document without a `url`. A reference to an asset not here is a problem of its document.
+   */
+  imageAssets?: ReadonlyMap<string, ExpandedAsset | null>
 }
 
 /** A problem with one document: what `content:export` refuses to export. */
@@ -95,8 +101,9 @@ function slugOf(doc: StoredDocument): string | undefined {
 /**
  * One walk over a stored value that makes two trees with keys sorted at every level: the value as
  * stored (for dataset.ndjson) and the value with every `{_ref}` replaced by its expanded target
- * (for the document file). Subtrees without references are shared by both, so a document is
- * copied about once. The expanded tree of the value just walked is left in `expandedOut`.
+ * (for the document file): a document becomes `ExpandedRef`, an image asset `ExpandedAsset`.
+ * Subtrees without references are shared by both, so a document is copied about once. The
+ * expanded tree of the value just walked is left in `expandedOut`.
  */
 class ReferenceExpander {
   expandedOut: unknown
@@ -104,6 +111,7 @@ class ReferenceExpander {
 
   constructor(
     private readonly targets: Map<string, ExpandedRef>,
+    private readonly assets: ReadonlyMap<string, ExpandedAsset | null>,
     private readonly onDangling: (path: Segment[], ref: string) => void,
   ) {}
 
@@ -140,6 +148,11 @@ class ReferenceExpander {
     if (typeof ref === 'string') {
       const target = this.targets.get(ref)
       if (!target) {
+        const asset = this.assets.get(ref)
+        if (asset) {
+          this.expandedOut = asset
+          return sorted
+        }
         this.onDangling(this.path, ref)
         this.expandedOut = sorted
         return sorted
@@ -192,12 +205,20 @@ const PT_PATHS = new Map<ExportedTypeName, string[]>(
 )
 
 
+function danglingMessage(ref: string, imageAssets: ReadonlyMap<string, ExpandedAsset | null>): string {
+  if (!IMAGE_ASSET_ID.test(ref)) return `refers to "${ref}", which is not in the export: publish it, or remove the reference`
+  return imageAssets.has(ref)
+    ? `uses image asset "${ref}", whose asset document has no url: upload the image again in the Studio, or remove the image`
+    : `uses image asset "${ref}", which is not in the source: upload the image again in the Studio, or remove the image`
+}
+
 /**
  * Turn stored documents into the export. Every problem in every document is collected and thrown
  * together as `ExportProblems` at the end.
  */
 export async function buildExport(stored: readonly StoredDocument[], options: BuildOptions): Promise<BuiltExport> {
   const problems: ExportProblem[] = []
+  const imageAssets = options.imageAssets ?? new Map<string, ExpandedAsset | null>()
   const allowed = new Set(options.allowedTypes)
   const seen = new Set<string>()
   const targets = new Map<string, ExpandedRef>()
@@ -244,8 +265,8 @@ export async function buildExport(stored: readonly StoredDocument[], options: Bu
     const {_originalId: _origin, ...clean} = doc
     const problemsBefore = problems.length
 
-    const expander = new ReferenceExpander(targets, (path, ref) => {
-      problems.push({id: doc._id, path: formatPath(clean, path), message: `refers to "${ref}", which is not in the export: publish it, or remove the reference`})
+    const expander = new ReferenceExpander(targets, imageAssets, (path, ref) => {
+      problems.push({id: doc._id, path: formatPath(clean, path), message: danglingMessage(ref, imageAssets)})
     })
     const sortedStored = expander.walk(clean)
     // Editorial check overrides are editors' notes on the content, not content: a frontend never

@@ -1,6 +1,9 @@
 import type {ContentSource, Perspective, StoredDocument} from '../sources'
 
-/** Documents of content types: not system documents (`_.` ids) and not Sanity's own types. */
+/**
+ * Documents of content types: not system documents (`_.` ids) and not Sanity's own types. The
+ * image assets the content uses are fetched separately, by `fetchImageAssets`.
+ */
 const CONTENT_FILTER = '!(_id in path("_.**")) && !string::startsWith(_type, "sanity.") && !string::startsWith(_type, "system.")'
 
 export const PAGE_SIZE = 5000

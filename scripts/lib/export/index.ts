@@ -3,12 +3,15 @@ import type {ContentSource} from '../sources'
 import {stableJson} from './canonicalJson'
 import {buildExport, ExportProblems, formatProblem, type BuiltExport} from './buildExport'
 import {fetchDocuments} from './fetchDocuments'
+import {fetchImageAssets, imageAssetIds} from './imageAssets'
 import {schemaFiles} from './schemaFiles'
 import {checkReplaceable, writeAtomically} from './writeOutput'
 
 export {buildExport, ExportProblems, formatPath, formatProblem} from './buildExport'
 export type {BuiltExport, ExportedRecord, ExportProblem} from './buildExport'
 export {fetchDocuments} from './fetchDocuments'
+export {fetchImageAssets, imageAssetIds} from './imageAssets'
+export type {ExpandedAsset} from './imageAssets'
 export {portableTextToHtml} from './portableText'
 export {ROUTES, routeFor} from './routes'
 export {schemaFiles, TYPES_HEADER} from './schemaFiles'
@@ -63,6 +66,8 @@ export async function exportContent(options: ExportOptions): Promise<ExportSumma
   const stored = await fetchDocuments(source, perspective, (fetched) => {
     if (fetched > PROGRESS_EVERY) options.onProgress?.(`fetched ${fetched} documents`)
   })
+  // Asset documents are not content (fetchDocuments leaves them out): fetch the ones in use.
+  const imageAssets = await fetchImageAssets(source, imageAssetIds(stored), perspective)
   const fetched = performance.now()
   const large = stored.length > PROGRESS_EVERY
   const progress = large ? options.onProgress : undefined
@@ -78,6 +83,7 @@ export async function exportContent(options: ExportOptions): Promise<ExportSumma
         built = await buildExport(stored, {
           perspective,
           allowedTypes: options.allowedTypes,
+          imageAssets,
           onProgress: progress && ((done, total) => progress(`prepared ${done}/${total} documents`)),
           emit: (doc) => writer.write(`documents/${doc._type}/${doc._id}.json`, `${JSON.stringify(doc)}\n`),
           writeLine: ndjson.write,
