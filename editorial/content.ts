@@ -6,13 +6,6 @@ import type {FieldContent, FieldKind, HeadingOccurrence, ImageOccurrence, LinkOc
  * imports and API writes as well as from the Studio, so every shape is checked, not assumed.
  */
 
-interface SpanLike {
-  _type?: string
-  _key?: string
-  text?: unknown
-  marks?: unknown
-}
-
 interface MarkDefLike {
   _key?: unknown
   _type?: unknown
@@ -42,11 +35,23 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 const HEADING = /^h([1-6])$/
 
+/** The text of a block's spans, and of those carrying `mark` when given: loops, not filter/map/join, as this runs on every block of every document. */
+function spanText(children: readonly unknown[], mark?: string): string {
+  let text = ''
+  for (const child of children) {
+    if (!isRecord(child) || child._type !== 'span' || typeof child.text !== 'string') continue
+    if (mark !== undefined && !(Array.isArray(child.marks) && child.marks.includes(mark))) continue
+    text += child.text
+  }
+  return text
+}
+
 function readBlocks(value: unknown): FieldContent {
   const content = EMPTY('blocks')
   if (!Array.isArray(value)) return content
-  value.forEach((raw, index) => {
-    if (!isRecord(raw)) return
+  for (let index = 0; index < value.length; index++) {
+    const raw: unknown = value[index]
+    if (!isRecord(raw)) continue
     const block = raw as BlockLike
     const blockPath: Path = [keyed(block, index)]
     if (block._type === 'image') {
@@ -54,13 +59,11 @@ function readBlocks(value: unknown): FieldContent {
       if (typeof block.alt === 'string') image.alt = block.alt
       if (typeof block.decorative === 'boolean') image.decorative = block.decorative
       content.images.push(image)
-      return
+      continue
     }
-    if (block._type !== 'block') return
-    const children = (Array.isArray(block.children) ? block.children : []).filter(
-      (child): child is SpanLike => isRecord(child) && child._type === 'span',
-    )
-    const text = children.map((child) => (typeof child.text === 'string' ? child.text : '')).join('')
+    if (block._type !== 'block') continue
+    const children = Array.isArray(block.children) ? (block.children as unknown[]) : []
+    const text = spanText(children)
     const style = typeof block.style === 'string' ? block.style : 'normal'
     const segment: TextSegment = {text, path: blockPath, style}
     if (typeof block.listItem === 'string') segment.listItem = block.listItem
@@ -72,25 +75,24 @@ function readBlocks(value: unknown): FieldContent {
       content.headings.push(occurrence)
     }
 
-    const markDefs = (Array.isArray(block.markDefs) ? block.markDefs : []).filter(isRecord) as MarkDefLike[]
-    markDefs.forEach((def, defIndex) => {
-      if (typeof def._key !== 'string') return
-      const key = def._key
-      if (def._type !== 'link' && def._type !== 'internalLink') return
-      const linkText = children
-        .filter((child) => Array.isArray(child.marks) && child.marks.includes(key))
-        .map((child) => (typeof child.text === 'string' ? child.text : ''))
-        .join('')
+    if (!Array.isArray(block.markDefs)) continue
+    const markDefs = block.markDefs as unknown[]
+    for (let defIndex = 0; defIndex < markDefs.length; defIndex++) {
+      const def = markDefs[defIndex]
+      if (!isRecord(def)) continue
+      const {_key: key, _type: type} = def as MarkDefLike
+      if (typeof key !== 'string' || (type !== 'link' && type !== 'internalLink')) continue
       const link: LinkOccurrence = {
-        text: linkText,
-        internal: def._type === 'internalLink',
+        text: spanText(children, key),
+        internal: type === 'internalLink',
         path: [...blockPath, 'markDefs', keyed({_key: key}, defIndex)],
         context: text,
       }
-      if (def._type === 'link' && typeof def.href === 'string') link.href = def.href
+      const href = (def as MarkDefLike).href
+      if (type === 'link' && typeof href === 'string') link.href = href
       content.links.push(link)
-    })
-  })
+    }
+  }
   return content
 }
 

@@ -23,6 +23,16 @@ export interface CheckOptions {
 }
 
 const byKind = new WeakMap<readonly Rule[], Map<FieldKind, FieldRule[]>>()
+const documentRulesCache = new WeakMap<readonly Rule[], DocumentRule[]>()
+
+function documentRulesOf(rules: readonly Rule[]): DocumentRule[] {
+  let found = documentRulesCache.get(rules)
+  if (!found) {
+    found = rules.filter((rule): rule is DocumentRule => rule.scope === 'document')
+    documentRulesCache.set(rules, found)
+  }
+  return found
+}
 
 function fieldRulesFor(rules: readonly Rule[], kind: FieldKind): FieldRule[] {
   let index = byKind.get(rules)
@@ -56,7 +66,7 @@ export function checkField(kind: FieldKind, value: unknown, fieldPath: Path, doc
   const findings: Finding[] = []
   for (const rule of rules) {
     for (const found of rule.check(content, context)) {
-      findings.push({ruleId: rule.id, level: rule.level, message: found.message, path: [...fieldPath, ...found.path]})
+      findings.push({ruleId: rule.id, level: rule.level, message: found.message, path: found.path.length === 0 ? fieldPath : fieldPath.concat(found.path)})
     }
   }
   return findings
@@ -157,8 +167,7 @@ export function checkDocument(document: DocumentLike, plan: DocumentPlan, option
   for (const entry of entries) {
     for (const {value, path} of valuesAt(document, entry.path)) all.push(...checkField(entry.kind, value, path, document, options))
   }
-  const documentRules = (options.rules ?? RULES).filter((rule): rule is DocumentRule => rule.scope === 'document')
-  for (const rule of documentRules) {
+  for (const rule of documentRulesOf(options.rules ?? RULES)) {
     if (document._type && rule.types.includes(document._type)) all.push(...checkDocumentField(document, rule.field, {...options, rules: [rule]}))
   }
   const overrides = overridesOf(document)

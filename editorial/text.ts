@@ -12,6 +12,19 @@ import type {TextSegment} from './types'
 
 /** A web or email address inside running text: `https://…`, `www.…`, `name@example.nhs.uk`. */
 const URL_IN_TEXT = /\b(?:https?:\/\/|ftp:\/\/|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'’”]|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b/gi
+/**
+ * What every match of `URL_IN_TEXT` must contain: "://", "www." (any case) or "@". Testing this
+ * plain pattern first is far cheaper than `URL_IN_TEXT`, whose e-mail branch is tried at every
+ * word, and most texts hold no address at all.
+ */
+function mayHoldUrl(text: string): boolean {
+  if (text.includes('@') || text.includes('://')) return true
+  // "www." in any case: look behind each dot (there are few), as indexOf is much faster than a regular expression.
+  for (let dot = text.indexOf('.', 3); dot !== -1; dot = text.indexOf('.', dot + 1)) {
+    if ((text.charCodeAt(dot - 1) | 32) === 119 && (text.charCodeAt(dot - 2) | 32) === 119 && (text.charCodeAt(dot - 3) | 32) === 119) return true
+  }
+  return false
+}
 
 /**
  * The text with each web or email address replaced by `x` characters of the same length, so
@@ -20,7 +33,7 @@ const URL_IN_TEXT = /\b(?:https?:\/\/|ftp:\/\/|www\.)[^\s<>"]*[^\s<>".,;:!?)\]'�
  * count as one word.
  */
 export function maskUrls(text: string): string {
-  if (!text.includes('.') && !text.includes(':')) return text
+  if (!mayHoldUrl(text)) return text
   return text.replace(URL_IN_TEXT, (match) => 'x'.repeat(match.length))
 }
 
@@ -83,24 +96,70 @@ const STARTS_DIGIT = /^\s*\d/
  * matched, because it is not followed by white space.
  */
 const SENTENCE_END = /[.!?…]+["'’”)\]]*(?=\s)/g
-/** The word just before a full stop: letters, with inner dots for "e.g" and "i.e". */
-const WORD_BEFORE_STOP = /([A-Za-z]+(?:\.[A-Za-z]+)*)\.$/
-const LINE_BREAKS = /\n+/
 const STARTS_UPPER_OR_DIGIT = /^\s*["'‘“(]?[A-Z0-9]/
 
-function isAbbreviationStop(before: string, after: string): boolean {
-  const word = WORD_BEFORE_STOP.exec(before)
-  if (!word) return false
-  const raw = word[1] ?? ''
+function isAsciiLetter(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122)
+}
+
+/**
+ * The word just before the full stop at `stop` (not looking before `from`): letters, with inner
+ * dots for "e.g" and "i.e"; undefined if a letter does not come just before the stop. Scans
+ * backwards from the stop: the regular expression it replaces (`/([A-Za-z]+(?:\.[A-Za-z]+)*)\.$/`
+ * on the sentence so far) was tried from every position of the sentence, at every full stop.
+ */
+function wordBeforeStop(line: string, from: number, stop: number): string | undefined {
+  let i = stop
+  if (i - 1 < from || !isAsciiLetter(line.charCodeAt(i - 1))) return undefined
+  for (;;) {
+    while (i - 1 >= from && isAsciiLetter(line.charCodeAt(i - 1))) i--
+    // An inner dot continues the word only when a letter comes before it.
+    if (i - 2 >= from && line.charCodeAt(i - 1) === 46 && isAsciiLetter(line.charCodeAt(i - 2))) i--
+    else break
+  }
+  return line.slice(i, stop)
+}
+
+/** Whether the full stop at `stop` (in a sentence begun at `from`) belongs to an abbreviation; `end` is where the white space after it starts. */
+function isAbbreviationStop(line: string, from: number, stop: number, end: number): boolean {
+  const raw = wordBeforeStop(line, from, stop)
+  if (raw === undefined) return false
   const lower = raw.toLowerCase()
-  if (NUMBER_ABBREVIATIONS.has(lower)) return STARTS_DIGIT.test(after)
+  if (NUMBER_ABBREVIATIONS.has(lower)) return STARTS_DIGIT.test(line.slice(end, end + 6))
   // A single capital letter is an initial ("J. Smith"), unless it is the pronoun "I".
   if (raw.length === 1) return raw !== 'I' && raw !== raw.toLowerCase()
-  if (lower === 'etc') return !STARTS_UPPER_OR_DIGIT.test(after)
+  if (lower === 'etc') return !STARTS_UPPER_OR_DIGIT.test(line.slice(end, end + 6))
   return ABBREVIATIONS.has(lower)
 }
 
-function splitLine(line: string, out: string[]): void {
+/** White space as `String.prototype.trim` sees it. */
+function isTrimmed(code: number): boolean {
+  if (code <= 32) return code === 32 || (code >= 9 && code <= 13)
+  if (code < 160) return false
+  return (
+    code === 160 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  )
+}
+
+/** Adds the range `[start, end)` of `text`, trimmed, to `out` (as start, end pairs) unless it is blank. */
+function pushTrimmed(text: string, start: number, end: number, out: number[]): void {
+  while (start < end && isTrimmed(text.charCodeAt(start))) start++
+  while (end > start && isTrimmed(text.charCodeAt(end - 1))) end--
+  if (end > start) out.push(start, end)
+}
+
+/** The sentences of one line (`[lineStart, lineEnd)` of `masked`, no line breaks inside), as ranges. */
+function splitLine(masked: string, lineStart: number, lineEnd: number, out: number[]): void {
+  // Lines are usually the whole text, and slicing the whole string costs nothing.
+  const line = lineStart === 0 && lineEnd === masked.length ? masked : masked.slice(lineStart, lineEnd)
   let start = 0
   SENTENCE_END.lastIndex = 0
   let match: RegExpExecArray | null
@@ -108,14 +167,30 @@ function splitLine(line: string, out: string[]): void {
     const end = match.index + match[0].length
     // A single full stop may belong to an abbreviation; "!", "?", "..." always end a sentence.
     if (match[0].charAt(0) === '.' && match[0].charAt(1) !== '.') {
-      if (isAbbreviationStop(line.slice(start, match.index + 1), line.slice(end, end + 6))) continue
+      if (isAbbreviationStop(line, start, match.index, end)) continue
     }
-    const sentence = line.slice(start, end).trim()
-    if (sentence !== '') out.push(sentence)
+    pushTrimmed(masked, lineStart + start, lineStart + end, out)
     start = end
   }
-  const rest = line.slice(start).trim()
-  if (rest !== '') out.push(rest)
+  pushTrimmed(masked, lineStart + start, lineEnd, out)
+}
+
+/**
+ * The sentences of a text as `[start, end, start, end, …]` offsets into it. `masked` is the text
+ * with `maskUrls` applied: it is split (so dots in addresses never split), and as masking keeps
+ * every position, the offsets hold for the real text too. A run of line breaks ends a line.
+ */
+function sentenceRanges(masked: string): number[] {
+  const out: number[] = []
+  let lineStart = 0
+  for (;;) {
+    const lineEnd = masked.indexOf('\n', lineStart)
+    if (lineEnd === -1) break
+    splitLine(masked, lineStart, lineEnd, out)
+    lineStart = lineEnd + 1
+  }
+  splitLine(masked, lineStart, masked.length, out)
+  return out
 }
 
 /**
@@ -125,26 +200,9 @@ function splitLine(line: string, out: string[]): void {
  * dots inside web addresses.
  */
 export function splitSentences(text: string): string[] {
+  const ranges = sentenceRanges(maskUrls(text))
   const out: string[] = []
-  const masked = maskUrls(text)
-  // Split the masked text (so dots in addresses never split) but return the real text.
-  if (masked === text) {
-    for (const line of text.split(LINE_BREAKS)) splitLine(line, out)
-    return out
-  }
-  let offset = 0
-  for (const line of masked.split(LINE_BREAKS)) {
-    const lineStart = masked.indexOf(line, offset)
-    const parts: string[] = []
-    splitLine(line, parts)
-    let cursor = 0
-    for (const part of parts) {
-      const at = line.indexOf(part, cursor)
-      out.push(text.slice(lineStart + at, lineStart + at + part.length))
-      cursor = at + part.length
-    }
-    offset = lineStart + line.length
-  }
+  for (let i = 0; i < ranges.length; i += 2) out.push(text.slice(ranges[i], ranges[i + 1]))
   return out
 }
 
@@ -163,9 +221,54 @@ export function words(text: string): string[] {
 /** How many words a text has, with any web address counted as one word. */
 export function countWords(text: string): number {
   const masked = maskUrls(text)
-  WORD.lastIndex = 0
+  return forEachWord(masked, 0, masked.length)
+}
+
+const ONE_LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u
+/** 1 for the ASCII letters and digits, 0 for the rest of ASCII: a table is faster than comparisons in this loop. */
+const ASCII_LETTER_OR_DIGIT = Uint8Array.from({length: 128}, (_, code) => (/[A-Za-z0-9]/.test(String.fromCharCode(code)) ? 1 : 0))
+
+/**
+ * The length (1, or 2 for a surrogate pair) of the letter or digit (`\p{L}`, `\p{N}`) at `i`
+ * before `end`; 0 if there is none. ASCII is decided from the code; anything else, rare in
+ * this content, by a regular expression.
+ */
+function letterOrDigitAt(text: string, i: number, end: number): number {
+  const code = text.charCodeAt(i)
+  if (code < 128) return ASCII_LETTER_OR_DIGIT[code] ?? 0
+  const length = code >= 0xd800 && code <= 0xdbff && i + 1 < end ? 2 : 1
+  return ONE_LETTER_OR_DIGIT.test(text.slice(i, i + length)) ? length : 0
+}
+
+/** `'`, `’`, `.`, `,` or `-`: joins two runs of letters or digits into one word. */
+function isWordJoiner(code: number): boolean {
+  return code === 39 || code === 8217 || code === 46 || code === 44 || code === 45
+}
+
+/**
+ * Finds the words of `text` between `start` and `end` exactly as `WORD` does, without a regular
+ * expression or an array of words: the sentence rules only need to count them (and reading level
+ * to look at the long ones). Calls `each` with each word's range; returns how many there are.
+ */
+function forEachWord(text: string, start: number, end: number, each?: (from: number, to: number) => void): number {
   let count = 0
-  while (WORD.exec(masked) !== null) count++
+  let i = start
+  while (i < end) {
+    let length = letterOrDigitAt(text, i, end)
+    if (length === 0) {
+      i++
+      continue
+    }
+    const from = i
+    i += length
+    for (;;) {
+      while (i < end && (length = letterOrDigitAt(text, i, end)) !== 0) i += length
+      if (i + 1 < end && isWordJoiner(text.charCodeAt(i)) && (length = letterOrDigitAt(text, i + 1, end)) !== 0) i += 1 + length
+      else break
+    }
+    count++
+    if (each) each(from, i)
+  }
   return count
 }
 
@@ -291,23 +394,25 @@ export function readabilityCounts(text: string, ignore?: ReadonlySet<string>): R
 
 /** Adds a text's sentences, words and polysyllables to running totals. */
 export function addReadabilityCounts(text: string, counts: ReadabilityCounts, ignore?: ReadonlySet<string>): void {
-  addSentenceCounts(analyseText(text), counts, ignore)
-}
-
-function addSentenceCounts(sentences: readonly Sentence[], counts: ReadabilityCounts, ignore?: ReadonlySet<string>): void {
-  for (const sentence of sentences) {
-    if (sentence.words.length === 0) continue
-    counts.sentences++
-    counts.words += sentence.words.length
-    for (const word of sentence.words) {
-      if (word.length > 3 && isPolysyllable(word) && !(ignore && ignore.has(word.toLowerCase()))) counts.polysyllables++
-    }
-  }
+  addAnalysisCounts(analyseText(text), counts, ignore)
 }
 
 /** Adds a segment's sentences, words and polysyllables to running totals (using the segment's cached sentences). */
 export function addSegmentReadabilityCounts(segment: TextSegment, counts: ReadabilityCounts, ignore?: ReadonlySet<string>): void {
-  addSentenceCounts(sentencesOf(segment), counts, ignore)
+  addAnalysisCounts(analysisOf(segment), counts, ignore)
+}
+
+function addAnalysisCounts(analysis: TextAnalysis, counts: ReadabilityCounts, ignore?: ReadonlySet<string>): void {
+  counts.sentences += analysis.sentencesWithWords
+  counts.words += analysis.words
+  const found = analysis.polysyllables
+  if (!ignore || ignore.size === 0) {
+    counts.polysyllables += found.length / 2
+    return
+  }
+  for (let i = 0; i < found.length; i += 2) {
+    if (!ignore.has(analysis.masked.slice(found[i], found[i + 1]).toLowerCase())) counts.polysyllables++
+  }
 }
 
 const HAS_LETTER = /\p{L}/u
@@ -323,31 +428,207 @@ export function isPolysyllable(word: string): boolean {
 // Segments
 // ---------------------------------------------------------------------------------------------
 
-/** A sentence and its words (web addresses counted as one word). */
-export interface Sentence {
-  text: string
-  words: string[]
+/** What the sentence rules need to know about a text, worked out in one pass. */
+interface TextAnalysis {
+  /** The text with web addresses masked (same positions as the text). */
+  masked: string
+  /**
+   * Each sentence as `start, end, words` (offsets into the text, and its words with a web
+   * address counted as one): flat, so analysing 10,000 documents leaves little for the garbage
+   * collector.
+   */
+  sentences: number[]
+  /** Sentences with at least one word. */
+  sentencesWithWords: number
+  words: number
+  /** The polysyllables (of more than 3 characters) as `start, end` offsets. */
+  polysyllables: number[]
 }
 
-function analyseText(text: string): Sentence[] {
-  return splitSentences(text).map((sentence) => ({
-    text: sentence,
-    words: words(sentence),
-  }))
+function analyseText(text: string): TextAnalysis {
+  const masked = maskUrls(text)
+  const ranges = sentenceRanges(masked)
+  const sentences: number[] = []
+  const polysyllables: number[] = []
+  // Polysyllables are found in the same pass as the words: reading level runs on every field
+  // sentence length does, so a second pass over the words would only cost more.
+  const collect = (from: number, to: number): void => {
+    if (to - from > 3 && isPolysyllableAt(masked, from, to)) polysyllables.push(from, to)
+  }
+  let sentencesWithWords = 0
+  let total = 0
+  for (let i = 0; i < ranges.length; i += 2) {
+    const start = ranges[i] ?? 0
+    const end = ranges[i + 1] ?? 0
+    // Masking a sentence alone masks what masking the whole text did, so counting in the masked
+    // text is counting `words(sentence)`.
+    const count = forEachWord(masked, start, end, collect)
+    sentences.push(start, end, count)
+    if (count > 0) sentencesWithWords++
+    total += count
+  }
+  return {masked, sentences, sentencesWithWords, words: total, polysyllables}
+}
+
+function lowerAt(text: string, i: number): number {
+  const code = text.charCodeAt(i)
+  return code >= 65 && code <= 90 ? code | 32 : code
+}
+
+/** Suffixes after which an "e" is silent (`SILENT_E_BEFORE_SUFFIX`), as character codes. */
+const SILENT_E_SUFFIXES = ['ly', 'ment', 'ments', 'ful', 'fully', 'less', 'ness', 'work', 'works'].map((suffix) =>
+  Array.from(suffix, (letter) => letter.charCodeAt(0)),
+)
+const SILENT_E_VOWELS = new Set(Array.from('aiouy', (letter) => letter.charCodeAt(0)))
+const SILENT_E_CONSONANTS = new Set(Array.from('bcdfgklmnprstvz', (letter) => letter.charCodeAt(0)))
+
+/** A word being counted, as lower-case character codes (reused: no allocation per word). */
+const LETTERS = new Uint8Array(64)
+
+function syllablesInRange(text: string, from: number, to: number): number {
+  const length = to - from
+  if (length === 0) return 0
+  if (length <= 3) return 1
+  // The word in lower case, then a 0 (where `word[length]` is undefined); every index read below is at least 0.
+  if (length >= LETTERS.length) return syllablesInPart(text.slice(from, to).toLowerCase())
+  const at = LETTERS
+  for (let i = 0; i < length; i++) at[i] = lowerAt(text, from + i)
+  at[length] = 0
+  let count = 0
+  let previousVowel = false
+  for (let i = 0; i < length; i++) {
+    const vowel = isVowel(at[i]!)
+    if (vowel && !previousVowel) count++
+    previousVowel = vowel
+  }
+  const last = at[length - 1]
+  const second = at[length - 2]
+  const third = at[length - 3]
+  // e=101 d=100 s=115 l=108 t=116 x=120 z=122 h=104 c=99 g=103 i=105 a=97 o=111 u=117 y=121 n=110 q=113
+  if (last === 101 && second !== 101 && second !== 105) {
+    if (!(second === 108 && !isVowel(third!))) count--
+  } else if (last === 100 && second === 101 && length > 4) {
+    if (third !== 116 && third !== 100 && !isVowel(third!)) count--
+  } else if (last === 115 && second === 101 && length > 4) {
+    if (third !== 115 && third !== 120 && third !== 122 && third !== 104 && third !== 99 && third !== 103 && !isVowel(third!)) count--
+  }
+  for (let i = 0; i < length - 1; i++) {
+    const a = at[i]
+    const b = at[i + 1]
+    if (
+      (a === 105 &&
+        (b === 97 || b === 111 || b === 117) &&
+        !(b === 111 && at[i + 2] === 110 && i > 0 && (at[i - 1] === 116 || at[i - 1] === 115 || at[i - 1] === 99 || at[i - 1] === 103))) ||
+      (a === 101 && b === 111 && i === length - 2) ||
+      (a === 117 && (b === 97 || b === 111) && i > 0 && at[i - 1] !== 113 && at[i - 1] !== 103) ||
+      (a === 121 && (b === 105 || b === 101) && i > 0 && !isVowel(at[i - 1]!))
+    ) {
+      count++
+    }
+  }
+  // At most one suffix can fit (their endings exclude each other), so the first that does is the match.
+  // Every suffix ends in y, t, l, s or k: most words are ruled out by their last letter.
+  if (last === 121 || last === 116 || last === 108 || last === 115 || last === 107) {
+    for (const suffix of SILENT_E_SUFFIXES) {
+      const start = length - suffix.length - 3
+      if (start < 0) continue
+      let fits = true
+      for (let k = 0; k < suffix.length && fits; k++) fits = at[start + 3 + k] === suffix[k]
+      if (!fits) continue
+      if (SILENT_E_VOWELS.has(at[start]!) && SILENT_E_CONSONANTS.has(at[start + 1]!) && at[start + 2] === 101 && start > 0) count--
+      break
+    }
+  }
+  return count < 1 ? 1 : count
 }
 
 /**
- * Sentences of a segment, worked out once per segment object and shared by the rules that need
- * them (sentence length and reading level both run on every keystroke).
+ * Whether the word `[from, to)` of `text` is a polysyllable (`isPolysyllable`), without making a
+ * string of it when it is all ASCII (nearly always). A word with anything else goes the long way:
+ * lower-casing it could make new letters.
  */
-const SENTENCE_CACHE = new WeakMap<TextSegment, {text: string; sentences: Sentence[]}>()
+function isPolysyllableAt(text: string, from: number, to: number): boolean {
+  // First pass: rule the word out cheaply. `syllablesInPart` never counts more than a run of
+  // letters' vowel groups plus its vowel pairs said apart (ia io iu eo ua uo yi ye), or 1; its
+  // other adjustments only take syllables away. Most words end here.
+  let bound = 0
+  let part = 0
+  let inPart = false
+  let previous = 0
+  let allX = true
+  for (let i = from; i < to; i++) {
+    const code = text.charCodeAt(i)
+    if (code >= 128) return isPolysyllable(text.slice(from, to))
+    if (code !== 120) allX = false
+    const lower = code >= 65 && code <= 90 ? code | 32 : code
+    if (lower < 97 || lower > 122) {
+      if (inPart) bound += part < 1 ? 1 : part
+      part = 0
+      inPart = false
+      previous = 0
+      continue
+    }
+    inPart = true
+    if (isVowel(lower)) {
+      if (!isVowel(previous)) part++
+      else if (
+        (previous === 105 && (lower === 97 || lower === 111 || lower === 117)) ||
+        (previous === 101 && lower === 111) ||
+        (previous === 117 && (lower === 97 || lower === 111)) ||
+        (previous === 121 && (lower === 105 || lower === 101))
+      )
+        part++
+    }
+    previous = lower
+  }
+  if (inPart) bound += part < 1 ? 1 : part
+  // No letters (bound 0), or a masked address: never a polysyllable.
+  if (bound < 3 || allX) return false
+  // Second pass: the exact count, run of letters by run of letters.
+  let total = 0
+  let partStart = -1
+  for (let i = from; i < to; i++) {
+    const lower = lowerAt(text, i)
+    if (lower >= 97 && lower <= 122) {
+      if (partStart < 0) partStart = i
+    } else if (partStart >= 0) {
+      total += syllablesInRange(text, partStart, i)
+      partStart = -1
+    }
+  }
+  if (partStart >= 0) total += syllablesInRange(text, partStart, to)
+  return total >= 3
+}
 
-export function sentencesOf(segment: TextSegment): readonly Sentence[] {
-  const cached = SENTENCE_CACHE.get(segment)
-  if (cached && cached.text === segment.text) return cached.sentences
-  const sentences = analyseText(segment.text)
-  SENTENCE_CACHE.set(segment, {text: segment.text, sentences})
-  return sentences
+/**
+ * The analysis of a segment, worked out once per segment object and shared by the rules that
+ * need it: sentence length and reading level both run on every keystroke, one after the other
+ * on the same field. A Map of the last few hundred segments rather than a WeakMap over them all:
+ * a WeakMap of every segment of 10,000 documents made the garbage collector the biggest cost.
+ * Cleared when full, so memory cannot grow without limit.
+ */
+const ANALYSIS_CACHE = new Map<TextSegment, {text: string; analysis: TextAnalysis}>()
+const ANALYSIS_CACHE_LIMIT = 500
+
+function analysisOf(segment: TextSegment): TextAnalysis {
+  const cached = ANALYSIS_CACHE.get(segment)
+  if (cached && cached.text === segment.text) return cached.analysis
+  const analysis = analyseText(segment.text)
+  if (ANALYSIS_CACHE.size >= ANALYSIS_CACHE_LIMIT) ANALYSIS_CACHE.clear()
+  ANALYSIS_CACHE.set(segment, {text: segment.text, analysis})
+  return analysis
+}
+
+/**
+ * Calls `each` with the text and word count of every sentence of the segment that has more than
+ * `maxWords` words (web addresses counted as one word).
+ */
+export function forEachLongSentence(segment: TextSegment, maxWords: number, each: (sentence: string, words: number) => void): void {
+  const sentences = analysisOf(segment).sentences
+  for (let i = 0; i < sentences.length; i += 3) {
+    const count = sentences[i + 2] ?? 0
+    if (count > maxWords) each(segment.text.slice(sentences[i], sentences[i + 1]), count)
+  }
 }
 
 const HEADING_STYLE = /^h[1-6]$/
@@ -411,11 +692,22 @@ const SPACES = /\s+/g
 
 /** The first few words of a text, for a message: `The framework was produced using…`. */
 export function startOf(text: string, maxWords = 5): string {
+  if (maxWords >= 1) {
+    // The same as below without collapsing and splitting the whole text: only the first
+    // maxWords + 1 runs of non-space matter (trim and \s agree on what white space is).
+    const first: string[] = []
+    NON_SPACE_RUN.lastIndex = 0
+    let match: RegExpExecArray | null
+    while (first.length <= maxWords && (match = NON_SPACE_RUN.exec(text)) !== null) first.push(match[0])
+    if (first.length <= maxWords) return first.join(' ')
+    return `${first.slice(0, maxWords).join(' ').replace(TRAILING_PUNCTUATION, '')}…`
+  }
   const all = text.trim().replace(SPACES, ' ').split(' ')
   if (all.length <= maxWords) return all.join(' ')
   return `${all.slice(0, maxWords).join(' ').replace(TRAILING_PUNCTUATION, '')}…`
 }
 
+const NON_SPACE_RUN = /\S+/g
 const TRAILING_PUNCTUATION = /[\s,;:.!?–—-]+$/
 
 /** A text for quoting in a message: white space collapsed, cut to `max` characters with "…". */

@@ -15,6 +15,21 @@ import type {FieldRule, RuleFinding} from '../types'
 const LATIN =
   /(?<![\p{L}\p{N}.])(?:(e\.\s?g\.?|E\.\s?g\.?|E\.\s?G\.?|eg\.?|Eg\.?)|(i\.\s?e\.?|I\.\s?e\.?|I\.\s?E\.?|ie\.?|Ie\.?)|(etc\.?|Etc\.?|ETC\.))(?![\p{L}\p{N}])/gu
 
+/**
+ * A cheap test every text that `LATIN` can match passes: "eg", "ie" or "etc" (with the dots and
+ * space `LATIN` allows, any case) not straight after an ASCII letter, digit or dot. `LATIN`'s
+ * Unicode lookbehind is tried at every position, so skipping the texts that fail this (nearly
+ * all) is most of this rule's time saved. Run on the text before masking: masking only removes
+ * matches. Two expressions, for the start of the text and after any other character: V8 scans a
+ * leading character class faster than a `(?:^|…)` alternation.
+ */
+const LATIN_AT_START = /^(?:e\.?\s?g|i\.?\s?e|etc)/i
+const LATIN_AFTER_BOUNDARY = /[^a-z0-9.](?:e\.?\s?g|i\.?\s?e|etc)/i
+
+function mayHoldLatin(text: string): boolean {
+  return LATIN_AT_START.test(text) || LATIN_AFTER_BOUNDARY.test(text)
+}
+
 const ADVICE = [
   (found: string) => `Write "for example", "such as" or "including" instead of "${found}"`,
   (found: string) => `Write "that is" or "that means" instead of "${found}", or rewrite the sentence`,
@@ -31,6 +46,7 @@ export const latinAbbreviations: FieldRule = {
   check(content) {
     const findings: RuleFinding[] = []
     for (const segment of content.segments) {
+      if (!mayHoldLatin(segment.text)) continue
       const text = maskUrls(segment.text)
       const seen = new Set<string>()
       LATIN.lastIndex = 0

@@ -1,4 +1,4 @@
-import {isHeading, sentencesOf, startOf} from '../text'
+import {forEachLongSentence, isHeading, startOf} from '../text'
 import type {FieldRule, RuleFinding} from '../types'
 
 /**
@@ -23,14 +23,12 @@ export const sentenceLength: FieldRule = {
       if (isHeading(segment)) continue
       // Quick exit: a text with few spaces cannot hold a long sentence.
       if (segment.text.length < MAX_SENTENCE_WORDS * 2) continue
-      for (const sentence of sentencesOf(segment)) {
-        const count = sentence.words.length
-        if (count <= MAX_SENTENCE_WORDS) continue
+      forEachLongSentence(segment, MAX_SENTENCE_WORDS, (sentence, count) => {
         findings.push({
-          message: `This sentence has ${count} words: split it so each sentence has ${MAX_SENTENCE_WORDS} or fewer ("${startOf(sentence.text, 5)}")`,
+          message: `This sentence has ${count} words: split it so each sentence has ${MAX_SENTENCE_WORDS} or fewer ("${startOf(sentence, 5)}")`,
           path: segment.path,
         })
-      }
+      })
     }
     return findings
   },

@@ -145,3 +145,37 @@ describe('dates and quoting', () => {
     expect(matchCase("don't", 'do not')).toBe('do not')
   })
 })
+
+describe('the shared sentence analysis', () => {
+  // Reading level and sentence length count words and syllables in place, without the arrays of
+  // words `words()` makes; these pin that they agree with the word-by-word helpers.
+  const texts = [
+    'Occupational therapy helps. You can ask.',
+    'Dr. Smith e.g. this, i.e. that etc. Next. See No. 5 and no. More\nSecond line',
+    'Email ahp@example.nhs.uk or see https://www.nhs.uk/a. Then WWW.X.COM!',
+    "Don't self-care 1,000 people: ratio video stadium applying statements carefully homeless frameworks XXXX xxxx",
+    'Café naïve résumé coöperate ünïcödé… "Quoted." (Brackets.) Rehabilitate independence professionals',
+  ]
+
+  it.each(texts)('counts %j like words() and isPolysyllable()', (text) => {
+    let sentences = 0
+    let wordCount = 0
+    let polysyllables = 0
+    for (const sentence of splitSentences(text)) {
+      const found = words(sentence)
+      if (found.length === 0) continue
+      sentences++
+      wordCount += found.length
+      polysyllables += found.filter((word) => word.length > 3 && isPolysyllable(word)).length
+    }
+    expect(readabilityCounts(text)).toEqual({sentences, words: wordCount, polysyllables})
+    expect(countWords(text)).toBe(words(text).length)
+  })
+
+  it('quotes the start of a sentence as before', () => {
+    expect(startOf('  One   two three four five six seven', 5)).toBe('One two three four five…')
+    expect(startOf('One two three four five,  six', 5)).toBe('One two three four five…')
+    expect(startOf('One two three', 5)).toBe('One two three')
+    expect(startOf('   ', 5)).toBe('')
+  })
+})
