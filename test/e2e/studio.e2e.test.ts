@@ -162,6 +162,11 @@ run('Studio in a browser', () => {
   test('an editor edits the published case example; Review changes shows the change; History lists the publish', async () => {
     expect(caseId, 'the case example of the previous test').toBeDefined()
     const page = await asEditor(`/local/intent/edit/id=${caseId};type=caseExample/`)
+    // The field sits below the fold, under the body; on a slow machine the Studio renders it only
+    // once scrolled to, so bring it into view before waiting for its input.
+    const setting = field(page, 'setting')
+    await setting.waitFor({state: 'attached'})
+    await setting.scrollIntoViewIfNeeded()
     await page.locator('#setting').waitFor()
     await typeInto(page, 'setting', 'care homes and day centres')
     await expect.poll(() => env.server.store.get('production').docs.get(`drafts.${caseId}`)?.setting, {timeout: STEP}).toBe('care homes and day centres')
