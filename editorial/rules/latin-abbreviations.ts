@@ -16,18 +16,52 @@ const LATIN =
   /(?<![\p{L}\p{N}.])(?:(e\.\s?g\.?|E\.\s?g\.?|E\.\s?G\.?|eg\.?|Eg\.?)|(i\.\s?e\.?|I\.\s?e\.?|I\.\s?E\.?|ie\.?|Ie\.?)|(etc\.?|Etc\.?|ETC\.))(?![\p{L}\p{N}])/gu
 
 /**
- * A cheap test every text that `LATIN` can match passes: "eg", "ie" or "etc" (with the dots and
- * space `LATIN` allows, any case) not straight after an ASCII letter, digit or dot. `LATIN`'s
- * Unicode lookbehind is tried at every position, so skipping the texts that fail this (nearly
- * all) is most of this rule's time saved. Run on the text before masking: masking only removes
- * matches. Two expressions, for the start of the text and after any other character: V8 scans a
- * leading character class faster than a `(?:^|…)` alternation.
+ * A cheap test every text that `LATIN` can match passes: an "e" or "i" (any case) that does not
+ * follow an ASCII letter, digit or dot, followed by "g", "e" or "tc" (with the dots and space
+ * `LATIN` allows). `LATIN`'s Unicode lookbehind is tried at every position, so skipping the
+ * texts that fail this (nearly all) is most of this rule's time. A loop over character codes,
+ * not a case-insensitive expression: it reads each character once and allocates nothing. Run on
+ * the text before masking: masking only removes matches.
  */
-const LATIN_AT_START = /^(?:e\.?\s?g|i\.?\s?e|etc)/i
-const LATIN_AFTER_BOUNDARY = /[^a-z0-9.](?:e\.?\s?g|i\.?\s?e|etc)/i
+function isWordCharacter(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 46
+}
 
-function mayHoldLatin(text: string): boolean {
-  return LATIN_AT_START.test(text) || LATIN_AFTER_BOUNDARY.test(text)
+/** What `\s` matches in a regular expression, as character codes. */
+function isSpace(code: number): boolean {
+  return (
+    (code >= 9 && code <= 13) ||
+    code === 32 ||
+    code === 160 ||
+    code === 5760 ||
+    (code >= 8192 && code <= 8202) ||
+    code === 8232 ||
+    code === 8233 ||
+    code === 8239 ||
+    code === 8287 ||
+    code === 12288 ||
+    code === 65279
+  )
+}
+
+function lower(code: number): number {
+  return code >= 65 && code <= 90 ? code | 32 : code
+}
+
+export function mayHoldLatin(text: string): boolean {
+  const length = text.length
+  for (let i = 0; i < length; i++) {
+    const first = lower(text.charCodeAt(i))
+    if (first !== 101 && first !== 105) continue // e, i
+    if (i > 0 && isWordCharacter(text.charCodeAt(i - 1))) continue
+    let j = i + 1
+    if (text.charCodeAt(j) === 46) j++ // "."
+    if (isSpace(text.charCodeAt(j))) j++
+    const next = lower(text.charCodeAt(j))
+    if (first === 101 && (next === 103 || (next === 116 && j === i + 1 && lower(text.charCodeAt(j + 1)) === 99))) return true // eg, etc
+    if (first === 105 && next === 101) return true // ie
+  }
+  return false
 }
 
 const ADVICE = [

@@ -1095,3 +1095,23 @@ table('contractions', [
     messages: ['Write "Do not" rather than "Don\'t"'],
   },
 ])
+
+describe('latin-abbreviations prefilter', () => {
+  it('never skips a text the rule would find something in (short texts of the letters that matter, exhaustively)', async () => {
+    const {mayHoldLatin, latinAbbreviations} = await import('../../editorial/rules/latin-abbreviations')
+    const alphabet = ['e', 'E', 'i', 'I', 'g', 'G', 't', 'T', 'c', 'C', '.', ' ', '\u2009', 'a', '1', '-']
+    let checked = 0
+    const visit = (text: string, depth: number): void => {
+      if (text !== '') {
+        checked++
+        const found = latinAbbreviations.check(readField('plain', text), {today: TODAY}).length > 0
+        if (found) expect(mayHoldLatin(text), JSON.stringify(text)).toBe(true)
+      }
+      if (depth === 0) return
+      for (const letter of alphabet) visit(text + letter, depth - 1)
+    }
+    visit('', 4)
+    expect(checked).toBeGreaterThan(60_000)
+    expect(mayHoldLatin('The piece of the leg, and the tie.')).toBe(false)
+  })
+})
