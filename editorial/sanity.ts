@@ -61,12 +61,12 @@ function documentChecks(field: string) {
   return (rule: SanityRule) => [rule.custom(validator('error', find)).error(), rule.custom(validator('warning', find)).warning()]
 }
 
-function decorate(node: SchemaNode, named: ReadonlySet<string>): SchemaNode {
+function decorate(node: SchemaNode): SchemaNode {
   if (node.name === OVERRIDES_FIELD) return node
   const kind = kindOf(node)
   if (kind) return withValidation(node, fieldChecks(kind))
-  if (node.type === 'object' && node.fields) return {...node, fields: node.fields.map((field) => decorate(field, named))}
-  if (node.type === 'array' && node.of) return {...node, of: node.of.map((member) => decorate(member, named))}
+  if (node.type === 'object' && node.fields) return {...node, fields: node.fields.map((field) => decorate(field))}
+  if (node.type === 'array' && node.of) return {...node, of: node.of.map((member) => decorate(member))}
   return node
 }
 
@@ -156,17 +156,16 @@ const EDITORIAL_GROUP = {name: 'editorial', title: 'Editorial checks'}
 
 /** The schema with the editorial rules attached to every field they read, and an overrides field on every document. */
 export function withEditorialChecks(types: readonly SchemaTypeDefinition[]): SchemaTypeDefinition[] {
-  const named = new Set(types.map((type) => type.name))
   return types.map((definition) => {
     const type = definition as unknown as SchemaNode
     // Links and bodies are read whole where they are used (kinds "link" and "blocks"), so their
     // own fields are not decorated a second time.
     if (type.name && READ_WHOLE.has(type.name)) return definition
-    if (type.type === 'object' && type.fields) return {...type, fields: type.fields.map((field) => decorate(field, named))} as unknown as SchemaTypeDefinition
+    if (type.type === 'object' && type.fields) return {...type, fields: type.fields.map((field) => decorate(field))} as unknown as SchemaTypeDefinition
     if (type.type !== 'document' || !type.fields) return definition
 
     const fields = type.fields.map((field) => {
-      let decorated = decorate(field, named)
+      let decorated = decorate(field)
       if (field.name && documentRulesFor(type.name, field.name).length > 0) decorated = withValidation(decorated, documentChecks(field.name))
       return decorated
     })
