@@ -72,13 +72,16 @@ export function checkField(kind: FieldKind, value: unknown, fieldPath: Path, doc
   return findings
 }
 
+function runDocumentRule(rule: DocumentRule, document: DocumentLike, today: Date): Finding[] {
+  return rule
+    .check(document, {document, today})
+    .map((found) => ({ruleId: rule.id, level: rule.level, message: found.message, path: [rule.field, ...found.path]}))
+}
+
 /** Findings of the document-wide rules that report on `field`. */
 export function checkDocumentField(document: DocumentLike, field: string, options: CheckOptions = {}): Finding[] {
-  const rules = documentRulesFor(document._type, field, options.rules ?? RULES)
-  const context = {document, today: options.today ?? new Date()}
-  return rules.flatMap((rule) =>
-    rule.check(document, context).map((found) => ({ruleId: rule.id, level: rule.level, message: found.message, path: [field, ...found.path]})),
-  )
+  const today = options.today ?? new Date()
+  return documentRulesFor(document._type, field, options.rules ?? RULES).flatMap((rule) => runDocumentRule(rule, document, today))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -168,7 +171,7 @@ export function checkDocument(document: DocumentLike, plan: DocumentPlan, option
     for (const {value, path} of valuesAt(document, entry.path)) all.push(...checkField(entry.kind, value, path, document, options))
   }
   for (const rule of documentRulesOf(options.rules ?? RULES)) {
-    if (document._type && rule.types.includes(document._type)) all.push(...checkDocumentField(document, rule.field, {...options, rules: [rule]}))
+    if (document._type && rule.types.includes(document._type)) all.push(...runDocumentRule(rule, document, options.today ?? new Date()))
   }
   const overrides = overridesOf(document)
   const findings: Finding[] = []

@@ -132,8 +132,8 @@ function isAbbreviationStop(line: string, from: number, stop: number, end: numbe
   return ABBREVIATIONS.has(lower)
 }
 
-/** White space as `String.prototype.trim` sees it. */
-function isTrimmed(code: number): boolean {
+/** White space as `String.prototype.trim` and `\s` in a regular expression see it. */
+export function isWhiteSpace(code: number): boolean {
   if (code <= 32) return code === 32 || (code >= 9 && code <= 13)
   if (code < 160) return false
   return (
@@ -151,8 +151,8 @@ function isTrimmed(code: number): boolean {
 
 /** Adds the range `[start, end)` of `text`, trimmed, to `out` (as start, end pairs) unless it is blank. */
 function pushTrimmed(text: string, start: number, end: number, out: number[]): void {
-  while (start < end && isTrimmed(text.charCodeAt(start))) start++
-  while (end > start && isTrimmed(text.charCodeAt(end - 1))) end--
+  while (start < end && isWhiteSpace(text.charCodeAt(start))) start++
+  while (end > start && isWhiteSpace(text.charCodeAt(end - 1))) end--
   if (end > start) out.push(start, end)
 }
 
@@ -470,7 +470,8 @@ function analyseText(text: string): TextAnalysis {
   return {masked, sentences, sentencesWithWords, words: total, polysyllables}
 }
 
-function lowerAt(text: string, i: number): number {
+/** The character code at `i`, with ASCII capitals lowered. */
+export function lowerAt(text: string, i: number): number {
   const code = text.charCodeAt(i)
   return code >= 65 && code <= 90 ? code | 32 : code
 }

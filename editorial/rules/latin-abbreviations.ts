@@ -1,4 +1,4 @@
-import {maskUrls} from '../text'
+import {isWhiteSpace, lowerAt, maskUrls} from '../text'
 import type {FieldRule, RuleFinding} from '../types'
 
 /**
@@ -27,38 +27,17 @@ function isWordCharacter(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 46
 }
 
-/** What `\s` matches in a regular expression, as character codes. */
-function isSpace(code: number): boolean {
-  return (
-    (code >= 9 && code <= 13) ||
-    code === 32 ||
-    code === 160 ||
-    code === 5760 ||
-    (code >= 8192 && code <= 8202) ||
-    code === 8232 ||
-    code === 8233 ||
-    code === 8239 ||
-    code === 8287 ||
-    code === 12288 ||
-    code === 65279
-  )
-}
-
-function lower(code: number): number {
-  return code >= 65 && code <= 90 ? code | 32 : code
-}
-
 export function mayHoldLatin(text: string): boolean {
   const length = text.length
   for (let i = 0; i < length; i++) {
-    const first = lower(text.charCodeAt(i))
+    const first = lowerAt(text, i)
     if (first !== 101 && first !== 105) continue // e, i
     if (i > 0 && isWordCharacter(text.charCodeAt(i - 1))) continue
     let j = i + 1
     if (text.charCodeAt(j) === 46) j++ // "."
-    if (isSpace(text.charCodeAt(j))) j++
-    const next = lower(text.charCodeAt(j))
-    if (first === 101 && (next === 103 || (next === 116 && j === i + 1 && lower(text.charCodeAt(j + 1)) === 99))) return true // eg, etc
+    if (isWhiteSpace(text.charCodeAt(j))) j++
+    const next = lowerAt(text, j)
+    if (first === 101 && (next === 103 || (next === 116 && j === i + 1 && lowerAt(text, j + 1) === 99))) return true // eg, etc
     if (first === 105 && next === 101) return true // ie
   }
   return false
