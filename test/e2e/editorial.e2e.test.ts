@@ -1,7 +1,7 @@
 import type {Locator, Page} from 'playwright-core'
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest'
 import {createLocalClient} from '../../server/client.js'
-import {ACCOUNTS, chromiumAvailable, startStudioEnv, type StudioEnv} from './harness.js'
+import {ACCOUNTS, COLD_LOAD, chromiumAvailable, startStudioEnv, type StudioEnv} from './harness.js'
 
 /**
  * The Studio shows the editorial findings (editorial/rules, attached as field validation by
@@ -99,7 +99,7 @@ run('Editorial checks in the Studio', () => {
   test('the body shows the link text error and the spelling warning where they are', async () => {
     const p = page!
     await p.goto(`${env.url}/local/intent/edit/id=${GUIDANCE_ID};type=guidance/`)
-    await p.locator('#title').waitFor()
+    await p.locator('#title').waitFor({timeout: COLD_LOAD})
     await expect.poll(() => p.locator('#title').inputValue()).toBe(TITLE)
     // The body marks its findings inline: the link is underlined as an error and the paragraph
     // with the typo as a warning; pointing at either shows its message.
@@ -127,7 +127,7 @@ run('Editorial checks in the Studio', () => {
     await card(/\(link-text\)/).waitFor({state: 'hidden'})
     // the summary has nothing to say yet
     await expect(icon(p, 'summary', 'warning').count()).resolves.toBe(0)
-  }, 120_000)
+  }, 240_000)
 
   test('a Latin abbreviation in the summary is flagged as the editor types, and the warning goes when it is rewritten', async () => {
     const p = page!

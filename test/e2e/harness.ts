@@ -32,6 +32,13 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ]
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
+/**
+ * How long a fresh browser context may take to show the Studio's first form: it downloads and
+ * runs the whole Studio (8.7 MiB) with an empty cache, which on a loaded 2-core CI machine has
+ * taken over 30 s when two contexts load at once. Later steps keep their shorter timeout.
+ */
+export const COLD_LOAD = 120_000
+
 export const OUTPUT_DIR = join(ROOT, 'test-output', 'e2e')
 const SEED = join(ROOT, 'content', 'dataset.ndjson')
 

@@ -9,7 +9,7 @@ import {resolveSource} from '../../scripts/lib/sources/index.js'
 import {createLocalClient} from '../../server/client.js'
 import {ManualClock} from '../../server/clock.js'
 import {parseUkTime} from '../../server/ukTime.js'
-import {ACCOUNTS, chromiumAvailable, startStudioEnv, type StudioEnv} from './harness.js'
+import {ACCOUNTS, COLD_LOAD, chromiumAvailable, startStudioEnv, type StudioEnv} from './harness.js'
 
 /**
  * The Studio's own Releases tool against the local server: an editor creates the Next Chapter
@@ -66,7 +66,7 @@ run('Releases tool in a browser', () => {
     await page.goto(`${env.url}/local/releases`)
 
     // create the release
-    await page.getByRole('button', {name: 'New release'}).click()
+    await page.getByRole('button', {name: 'New release'}).click({timeout: COLD_LOAD})
     await page.getByTestId('release-form-title').fill(TITLE)
     await page.getByTestId('submit-release-button').click()
     await page.waitForURL(/\/local\/releases\/[^/?]+/)
@@ -137,7 +137,7 @@ run('Releases tool in a browser', () => {
     page.setDefaultTimeout(STEP)
     await page.goto(`${env.url}/local/releases/${releaseId}`)
     // the tool's error card ("Failed to schedule") with the reason under "Error details"
-    await page.getByTestId('release-error-details').getByText('Failed to schedule').waitFor()
+    await page.getByTestId('release-error-details').getByText('Failed to schedule').waitFor({timeout: COLD_LOAD})
     await page.getByText('Error details').first().click()
     await page.locator('code').filter({hasText: 'Choose a status so readers know whether this framework is in force'}).first().waitFor()
     await env.screenshot(page, 'releases-03-failed')

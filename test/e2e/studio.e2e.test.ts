@@ -6,7 +6,7 @@ import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest'
 import {createLocalClient} from '../../server/client.js'
 import {exportContent} from '../../scripts/lib/export/index.js'
 import {resolveSource} from '../../scripts/lib/sources/index.js'
-import {ACCOUNTS, chromiumAvailable, startStudioEnv, type StudioEnv} from './harness.js'
+import {ACCOUNTS, COLD_LOAD, chromiumAvailable, startStudioEnv, type StudioEnv} from './harness.js'
 
 /**
  * The built Studio in headless Chromium against the real server: what an editor sees and does.
@@ -88,7 +88,7 @@ run('Studio in a browser', () => {
     await page.getByLabel('Password').fill(ACCOUNTS.editor.password)
     await page.getByRole('button', {name: 'Sign in'}).click()
     await page.waitForURL(/\/local(\/|$)/)
-    await page.getByTestId('pane-item-Professions').waitFor()
+    await page.getByTestId('pane-item-Professions').waitFor({timeout: COLD_LOAD})
     for (const section of ['Strategy and frameworks', 'Quick guides', 'Case examples', 'CPD', 'Hubs and guidance', 'Resources and organisations', 'People']) {
       await expect(page.getByTestId(`pane-item-${section}`).isVisible(), section).resolves.toBe(true)
     }
@@ -101,7 +101,8 @@ run('Studio in a browser', () => {
   test('Professions lists the 14 professions A to Z with their regulator', async () => {
     const page = await asEditor('/local/content/profession')
     const list = page.getByTestId('document-list-pane')
-    await list.getByText('Speech and language therapists').waitFor()
+    // the editor's tab loads the Studio here for the first time
+    await list.getByText('Speech and language therapists').waitFor({timeout: COLD_LOAD})
     const titles = await list.locator('[data-testid="default-preview__header"]').allInnerTexts()
     const names = titles.map((t) => t.split('\n')[0]?.trim() ?? '')
     expect(names).toHaveLength(14)
@@ -212,7 +213,7 @@ run('Studio in a browser', () => {
     const context = await env.signedInContext(ACCOUNTS.viewer)
     const page = await open(context, '/local/content/profession;profession-paramedics')
     const title = page.locator('#title')
-    await title.waitFor()
+    await title.waitFor({timeout: COLD_LOAD})
     await expect.poll(() => title.inputValue()).toBe('Paramedics')
     expect(await title.getAttribute('readonly')).not.toBeNull()
     const publish = page.getByTestId('action-publish')
@@ -224,16 +225,17 @@ run('Studio in a browser', () => {
     expect(env.server.store.get('production').docs.has('drafts.profession-paramedics')).toBe(false)
     await env.screenshot(page, '09-viewer-read-only')
     await context.close()
-  }, 120_000)
+  }, 240_000)
 
   test('two editors on the same draft see each other\'s changes without reloading', async () => {
     const first = await env.signedInContext(ACCOUNTS.editor)
     const second = await env.signedInContext(ACCOUNTS.editor2)
     const path = '/local/content/profession;profession-orthoptists'
+    // one after the other: two cold Studio loads at once double the wait on a small machine
     const a = await open(first, path)
+    await a.locator('#title').waitFor({timeout: COLD_LOAD})
     const b = await open(second, path)
-    await a.locator('#title').waitFor()
-    await b.locator('#title').waitFor()
+    await b.locator('#title').waitFor({timeout: COLD_LOAD})
     await typeInto(a, 'title', 'Orthoptists (edited by Alex)')
     await expect.poll(() => b.locator('#title').inputValue(), {timeout: STEP}).toBe('Orthoptists (edited by Alex)')
     await typeInto(b, 'title', 'Orthoptists (edited by Sam)')
@@ -246,7 +248,7 @@ run('Studio in a browser', () => {
     await env.screenshot(b, '10-two-editors-second')
     await first.close()
     await second.close()
-  }, 120_000)
+  }, 360_000)
 })
 
 function caseIdFromUrl(url: string): string | undefined {
