@@ -3,6 +3,7 @@ import {describe, expect, it} from 'vitest'
 import {
   countSyllables,
   countWords,
+  forEachLongSentence,
   formatDate,
   isPolysyllable,
   maskUrls,
@@ -118,6 +119,12 @@ describe('smogGrade', () => {
   it('counts sentences, words and polysyllables of a text', () => {
     expect(readabilityCounts('Occupational therapy helps. You can ask.')).toEqual({sentences: 2, words: 6, polysyllables: 2})
     expect(readabilityCounts('Occupational therapy helps.', new Set(['therapy']))).toEqual({sentences: 1, words: 3, polysyllables: 1})
+    // the title's words are left out whatever their case, accents included
+    expect(readabilityCounts('OCCUPATIONAL Therapy and Coöperation. Occupations.', new Set(['occupational', 'coöperation', 'therapy']))).toEqual({
+      sentences: 2,
+      words: 5,
+      polysyllables: 1,
+    })
   })
 })
 
@@ -146,6 +153,37 @@ describe('dates and quoting', () => {
   })
 })
 
+describe('sentence ends', () => {
+  // The splitter reads sentence ends off character codes; this pins it to the regular expression
+  // it replaced, on texts made only of stops, closers, spaces and words that are never
+  // abbreviations (so every candidate end is an end).
+  const SENTENCE_END = /[.!?…]+["'’”)\]]*(?=\s)/g
+  function byExpression(text: string): string[] {
+    const out: string[] = []
+    for (const line of text.split('\n')) {
+      let start = 0
+      for (const match of line.matchAll(SENTENCE_END)) {
+        out.push(line.slice(start, match.index + match[0].length).trim())
+        start = match.index + match[0].length
+      }
+      out.push(line.slice(start).trim())
+    }
+    return out.filter((sentence) => sentence !== '')
+  }
+  const PIECES = ['xy', '12', ' ', ' ', '.', '.', '!', '?', '…', '"', "'", '’', '”', ')', ']', '\n', '\t', '\u00a0']
+
+  it('splits where the expression does, on 2,000 random texts', () => {
+    let seed = 7
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+    for (let n = 0; n < 2000; n++) {
+      let text = ''
+      const length = 1 + Math.floor(random() * 40)
+      for (let i = 0; i < length; i++) text += PIECES[Math.floor(random() * PIECES.length)]
+      expect(splitSentences(text), JSON.stringify(text)).toEqual(byExpression(text))
+    }
+  })
+})
+
 describe('the shared sentence analysis', () => {
   // Reading level and sentence length count words and syllables in place, without the arrays of
   // words `words()` makes; these pin that they agree with the word-by-word helpers.
@@ -170,6 +208,18 @@ describe('the shared sentence analysis', () => {
     }
     expect(readabilityCounts(text)).toEqual({sentences, words: wordCount, polysyllables})
     expect(countWords(text)).toBe(words(text).length)
+  })
+
+  it.each([3, 10, 19, 20, 21, 25, 40])('finds the sentences of more than %i words as splitSentences() and words() see them', (maxWords) => {
+    const long = Array.from({length: 30}, (_, i) => `word${i}`).join(' ')
+    const text = [...texts, `${long}. Short one. ${long.slice(0, 120)}? Read https://www.nhs.uk/a/b.c then ${long}`].join('\n')
+    const expected = splitSentences(text)
+      .map((sentence) => [sentence, words(sentence).length] as const)
+      .filter(([, count]) => count > maxWords)
+    const found: (readonly [string, number])[] = []
+    forEachLongSentence({text, path: []}, maxWords, (sentence, count) => found.push([sentence, count]))
+    expect(found).toEqual(expected)
+    if (maxWords <= 20) expect(found.length).toBeGreaterThan(1)
   })
 
   it('quotes the start of a sentence as before', () => {
