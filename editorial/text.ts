@@ -680,21 +680,22 @@ function isPolysyllableAt(text: string, from: number, to: number): boolean {
 }
 
 /**
- * The analysis of a segment, worked out once per segment object and shared by the rules that
- * need it: sentence length and reading level both run on every keystroke, one after the other
- * on the same field. A Map of the last few hundred segments rather than a WeakMap over them all:
- * a WeakMap of every segment of 10,000 documents made the garbage collector the biggest cost.
- * Cleared when full, so memory cannot grow without limit.
+ * The analysis of a segment, worked out once and kept on the segment object itself: sentence
+ * length and reading level both run on every keystroke, one after the other on the same field's
+ * segments. Kept on the segment, it is garbage as soon as the field's content is: a shared cache
+ * (a WeakMap, then a Map of the last 500 segments) kept segments alive across the young
+ * generation's collections, and copying them made the garbage collector the biggest cost over
+ * 10,000 documents. The text is kept beside it in case a caller reuses the segment for new text.
  */
-const ANALYSIS_CACHE = new Map<TextSegment, {text: string; analysis: TextAnalysis}>()
-const ANALYSIS_CACHE_LIMIT = 500
+interface AnalysedSegment extends TextSegment {
+  analysed?: {text: string; analysis: TextAnalysis}
+}
 
 function analysisOf(segment: TextSegment): TextAnalysis {
-  const cached = ANALYSIS_CACHE.get(segment)
-  if (cached && cached.text === segment.text) return cached.analysis
+  const cached = (segment as AnalysedSegment).analysed
+  if (cached !== undefined && cached.text === segment.text) return cached.analysis
   const analysis = analyseText(segment.text)
-  if (ANALYSIS_CACHE.size >= ANALYSIS_CACHE_LIMIT) ANALYSIS_CACHE.clear()
-  ANALYSIS_CACHE.set(segment, {text: segment.text, analysis})
+  ;(segment as AnalysedSegment).analysed = {text: segment.text, analysis}
   return analysis
 }
 
