@@ -115,14 +115,37 @@ function isClosing(code: number): boolean {
  * expression's backtracking only ever ends on a stop or closer).
  */
 const SENTENCE_END_AT = {start: 0}
+
+/**
+ * The next `.`, `!`, `?` or `…` in `line` at or after `from`; -1 if none. Stops are sparse, so
+ * each is found with `indexOf` (native, and far faster than reading every character in a loop),
+ * and where each next lies is remembered for the line, so the line is searched once per kind.
+ */
+const STOPS = ['.', '!', '?', '…']
+const NEXT_STOP = [-2, -2, -2, -2]
+let stopsOf = ''
+let stopsFrom = 0
+function nextStop(line: string, from: number): number {
+  // What is remembered holds for one left-to-right search of one line: a new line, or the same
+  // text read again, starts afresh.
+  if (line !== stopsOf || from < stopsFrom) {
+    stopsOf = line
+    NEXT_STOP.fill(-2)
+  }
+  stopsFrom = from
+  let best = -1
+  for (let k = 0; k < 4; k++) {
+    let at = NEXT_STOP[k]!
+    if (at !== -1 && at < from) NEXT_STOP[k] = at = line.indexOf(STOPS[k]!, from)
+    if (at !== -1 && (best === -1 || at < best)) best = at
+  }
+  return best
+}
+
 function nextSentenceEnd(line: string, from: number): number {
   const length = line.length
   let i = from
-  while (i < length) {
-    if (!isSentenceStop(line.charCodeAt(i))) {
-      i++
-      continue
-    }
+  while ((i = nextStop(line, i)) !== -1) {
     const start = i
     while (i < length && isSentenceStop(line.charCodeAt(i))) i++
     while (i < length && isClosing(line.charCodeAt(i))) i++
