@@ -195,7 +195,7 @@ describe('the shared sentence analysis', () => {
     'Café naïve résumé coöperate ünïcödé… "Quoted." (Brackets.) Rehabilitate independence professionals',
   ]
 
-  it.each(texts)('counts %j like words() and isPolysyllable()', (text) => {
+  function wordByWord(text: string) {
     let sentences = 0
     let wordCount = 0
     let polysyllables = 0
@@ -206,8 +206,28 @@ describe('the shared sentence analysis', () => {
       wordCount += found.length
       polysyllables += found.filter((word) => word.length > 3 && isPolysyllable(word)).length
     }
-    expect(readabilityCounts(text)).toEqual({sentences, words: wordCount, polysyllables})
+    return {sentences, words: wordCount, polysyllables}
+  }
+
+  it.each(texts)('counts %j like words() and isPolysyllable()', (text) => {
+    expect(readabilityCounts(text)).toEqual(wordByWord(text))
     expect(countWords(text)).toBe(words(text).length)
+  })
+
+  it('counts 3,000 random texts like words() and isPolysyllable()', () => {
+    // Pieces that reach every branch of the in-place counting: vowel pairs said apart, silent
+    // endings, suffixes, capitals, digits, joiners, letters outside ASCII, masked addresses.
+    const pieces = ['a', 'e', 'i', 'o', 'u', 'y', 'io', 'ia', 'eo', 'ua', 'yi', 'ye', 'qu', 'gu', 'tion', 'ed', 'es', 'le', 'ment', 'ly', 'ness',
+      'ful', 'work', 'b', 'c', 'd', 'l', 'r', 's', 't', 'x', 'X', 'R', 'E', 'é', 'ï', 'ß', '1', '.', ',', '-', "'", '’', ' ', ' ', ' ', '. ', '\n',
+      'www.nhs.uk', 'a@b.nhs.uk', 'İ']
+    let seed = 11
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648
+    for (let n = 0; n < 3000; n++) {
+      let text = ''
+      const length = 1 + Math.floor(random() * 30)
+      for (let i = 0; i < length; i++) text += pieces[Math.floor(random() * pieces.length)]
+      expect(readabilityCounts(text), JSON.stringify(text)).toEqual(wordByWord(text))
+    }
   })
 
   it.each([3, 10, 19, 20, 21, 25, 40])('finds the sentences of more than %i words as splitSentences() and words() see them', (maxWords) => {
