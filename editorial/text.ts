@@ -279,7 +279,7 @@ export function words(text: string): string[] {
 /** How many words a text has, with any web address counted as one word. */
 export function countWords(text: string): number {
   const masked = maskUrls(text)
-  return forEachWord(masked, 0, masked.length)
+  return countWordsIn(masked, 0, masked.length)
 }
 
 const ONE_LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u
@@ -304,11 +304,11 @@ function isWordJoiner(code: number): boolean {
 }
 
 /**
- * Finds the words of `text` between `start` and `end` exactly as `WORD` does, without a regular
- * expression or an array of words: the sentence rules only need to count them (and reading level
- * to look at the long ones). Calls `each` with each word's range; returns how many there are.
+ * Counts the words of `text` between `start` and `end` exactly as `WORD` finds them, without a
+ * regular expression or an array of words: the sentence rules only need to count them
+ * (`scanWords` below does the same and looks at the long ones for reading level).
  */
-function forEachWord(text: string, start: number, end: number, each?: (from: number, to: number) => void): number {
+function countWordsIn(text: string, start: number, end: number): number {
   let count = 0
   let i = start
   while (i < end) {
@@ -317,7 +317,6 @@ function forEachWord(text: string, start: number, end: number, each?: (from: num
       i++
       continue
     }
-    const from = i
     i += length
     for (;;) {
       while (i < end && (length = letterOrDigitAt(text, i, end)) !== 0) i += length
@@ -325,7 +324,6 @@ function forEachWord(text: string, start: number, end: number, each?: (from: num
       else break
     }
     count++
-    if (each) each(from, i)
   }
   return count
 }
@@ -529,18 +527,97 @@ interface TextAnalysis {
 const NONE: number[] = []
 /**
  * The polysyllables of the text being analysed, gathered here and copied out at their exact
- * length: an array grown one push at a time leaves its outgrown copies behind as garbage. A
- * module-level function rather than a closure per text, for the same reason.
+ * length: an array grown one push at a time leaves its outgrown copies behind as garbage.
+ * Written by index, never emptied by `length = 0`, which would give up the array's storage.
  */
 const POLYSYLLABLES: number[] = []
 let polysyllablesFound = 0
-let analysing = ''
-function collectPolysyllable(from: number, to: number): void {
-  if (to - from > 3 && isPolysyllableAt(analysing, from, to)) {
-    // Written by index, never emptied by `length = 0`, which would give up the array's storage.
-    POLYSYLLABLES[polysyllablesFound++] = from
-    POLYSYLLABLES[polysyllablesFound++] = to
+
+/**
+ * `countWordsIn` and a first look at each word's syllables in one loop, for the analysis: counts
+ * the words of `[start, end)` of `text` and adds each polysyllable (of more than 3 characters)
+ * to `POLYSYLLABLES`, without making a string of a word when it is all ASCII (nearly always). A
+ * word with anything else goes the long way (`isPolysyllable`): lower-casing it could make new
+ * letters. Reading each character once, not once to find the word and again to bound its
+ * syllables, is most of what reading level costs. The equivalence with `words()` and
+ * `isPolysyllable()` is pinned by tests on random texts.
+ */
+function scanWords(text: string, start: number, end: number): number {
+  let count = 0
+  let i = start
+  while (i < end) {
+    if (letterOrDigitAt(text, i, end) === 0) {
+      i++
+      continue
+    }
+    const from = i
+    // An upper bound on the word's syllables, to rule it out cheaply: `syllablesInPart` never
+    // counts more than a run of letters' vowel groups plus its vowel pairs said apart (ia io iu
+    // eo ua uo yi ye), or 1; its other adjustments only take syllables away. Most words end here.
+    // A masked address (all "x") never is one.
+    let ascii = true
+    let allX = true
+    let bound = 0
+    let part = 0
+    let inPart = false
+    let previous = 0
+    for (;;) {
+      while (i < end) {
+        const code = text.charCodeAt(i)
+        if (code >= 128) {
+          const length = letterOrDigitAt(text, i, end)
+          if (length === 0) break
+          ascii = false
+          i += length
+          continue
+        }
+        if (ASCII_LETTER_OR_DIGIT[code] === 0) break
+        i++
+        if (code !== 120) allX = false
+        const lower = code >= 65 && code <= 90 ? code | 32 : code
+        if (lower < 97) {
+          // a digit ends a run of letters
+          if (inPart) bound += part < 1 ? 1 : part
+          part = 0
+          inPart = false
+          previous = 0
+          continue
+        }
+        inPart = true
+        if (isVowel(lower)) {
+          if (!isVowel(previous)) part++
+          else if (
+            (previous === 105 && (lower === 97 || lower === 111 || lower === 117)) ||
+            (previous === 101 && lower === 111) ||
+            (previous === 117 && (lower === 97 || lower === 111)) ||
+            (previous === 121 && (lower === 105 || lower === 101))
+          )
+            part++
+        }
+        previous = lower
+      }
+      const joiner = i + 1 < end ? text.charCodeAt(i) : 0
+      if (!isWordJoiner(joiner) || letterOrDigitAt(text, i + 1, end) === 0) break
+      // a joiner ends a run of letters, and is never an "x"
+      if (joiner >= 128) ascii = false
+      allX = false
+      if (inPart) bound += part < 1 ? 1 : part
+      part = 0
+      inPart = false
+      previous = 0
+      i++
+    }
+    count++
+    if (i - from > 3) {
+      if (inPart) bound += part < 1 ? 1 : part
+      const polysyllable = !ascii ? isPolysyllable(text.slice(from, i)) : bound >= 3 && !allX && exactlyPolysyllableAt(text, from, i)
+      if (polysyllable) {
+        POLYSYLLABLES[polysyllablesFound++] = from
+        POLYSYLLABLES[polysyllablesFound++] = i
+      }
+    }
   }
+  return count
 }
 
 function analyseText(text: string): TextAnalysis {
@@ -549,7 +626,6 @@ function analyseText(text: string): TextAnalysis {
   let longSentences = NONE
   // Polysyllables are found in the same pass as the words: reading level runs on every field
   // sentence length does, so a second pass over the words would only cost more.
-  analysing = masked
   polysyllablesFound = 0
   let sentencesWithWords = 0
   let total = 0
@@ -558,7 +634,7 @@ function analyseText(text: string): TextAnalysis {
     const end = ranges[i + 1] ?? 0
     // Masking a sentence alone masks what masking the whole text did, so counting in the masked
     // text is counting `words(sentence)`.
-    const count = forEachWord(masked, start, end, collectPolysyllable)
+    const count = scanWords(masked, start, end)
     if (count > KEPT_SENTENCE_WORDS) {
       if (longSentences === NONE) longSentences = []
       longSentences.push(start, end, count)
@@ -567,7 +643,6 @@ function analyseText(text: string): TextAnalysis {
     total += count
   }
   const polysyllables = polysyllablesFound === 0 ? NONE : POLYSYLLABLES.slice(0, polysyllablesFound)
-  analysing = ''
   return {masked, longSentences, sentencesWithWords, words: total, polysyllables}
 }
 
@@ -644,49 +719,8 @@ function syllablesInRange(text: string, from: number, to: number): number {
   return count < 1 ? 1 : count
 }
 
-/**
- * Whether the word `[from, to)` of `text` is a polysyllable (`isPolysyllable`), without making a
- * string of it when it is all ASCII (nearly always). A word with anything else goes the long way:
- * lower-casing it could make new letters.
- */
-function isPolysyllableAt(text: string, from: number, to: number): boolean {
-  // First pass: rule the word out cheaply. `syllablesInPart` never counts more than a run of
-  // letters' vowel groups plus its vowel pairs said apart (ia io iu eo ua uo yi ye), or 1; its
-  // other adjustments only take syllables away. Most words end here.
-  let bound = 0
-  let part = 0
-  let inPart = false
-  let previous = 0
-  let allX = true
-  for (let i = from; i < to; i++) {
-    const code = text.charCodeAt(i)
-    if (code >= 128) return isPolysyllable(text.slice(from, to))
-    if (code !== 120) allX = false
-    const lower = code >= 65 && code <= 90 ? code | 32 : code
-    if (lower < 97 || lower > 122) {
-      if (inPart) bound += part < 1 ? 1 : part
-      part = 0
-      inPart = false
-      previous = 0
-      continue
-    }
-    inPart = true
-    if (isVowel(lower)) {
-      if (!isVowel(previous)) part++
-      else if (
-        (previous === 105 && (lower === 97 || lower === 111 || lower === 117)) ||
-        (previous === 101 && lower === 111) ||
-        (previous === 117 && (lower === 97 || lower === 111)) ||
-        (previous === 121 && (lower === 105 || lower === 101))
-      )
-        part++
-    }
-    previous = lower
-  }
-  if (inPart) bound += part < 1 ? 1 : part
-  // No letters (bound 0), or a masked address: never a polysyllable.
-  if (bound < 3 || allX) return false
-  // Second pass: the exact count, run of letters by run of letters.
+/** The exact syllable count of the ASCII word `[from, to)` of `text`, run of letters by run of letters, is 3 or more. */
+function exactlyPolysyllableAt(text: string, from: number, to: number): boolean {
   let total = 0
   let partStart = -1
   for (let i = from; i < to; i++) {
@@ -732,7 +766,7 @@ export function forEachLongSentence(segment: TextSegment, maxWords: number, each
     const masked = maskUrls(segment.text)
     const ranges = sentenceRanges(masked)
     for (let i = 0; i < ranges.length; i += 2) {
-      const count = forEachWord(masked, ranges[i] ?? 0, ranges[i + 1] ?? 0)
+      const count = countWordsIn(masked, ranges[i] ?? 0, ranges[i + 1] ?? 0)
       if (count > maxWords) each(segment.text.slice(ranges[i], ranges[i + 1]), count)
     }
     return
