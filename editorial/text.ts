@@ -90,11 +90,9 @@ const ABBREVIATIONS = new Set([
 const NUMBER_ABBREVIATIONS = new Set(['no', 'nos', 'p', 'pp', 'para', 'paras', 'fig', 'figs', 'vol', 'ch', 'sec', 'ref', 'v'])
 const STARTS_DIGIT = /^\s*\d/
 
-/*
- * A candidate sentence end: one or more of `.`, `!`, `?` or `…`, any closing quotes or brackets,
- * then white space: the regular expression `/[.!?…]+["'’”)\]]*(?=\s)/g`. A full stop followed
- * directly by a letter or digit ("1.5", "nhs.uk") is not one, because no white space follows it.
- */
+// A candidate sentence end: one or more of `.`, `!`, `?` or `…`, any closing quotes or brackets,
+// then white space: the regular expression `/[.!?…]+["'’”)\]]*(?=\s)/g`. A full stop followed
+// directly by a letter or digit ("1.5", "nhs.uk") is not one, because no white space follows it.
 
 function isSentenceStop(code: number): boolean {
   // . ! ? …
@@ -105,16 +103,6 @@ function isClosing(code: number): boolean {
   // " ' ’ ” ) ]
   return code === 34 || code === 39 || code === 8217 || code === 8221 || code === 41 || code === 93
 }
-
-/**
- * Where the next candidate sentence end in `line` at or after `from` ends, with its start in
- * `SENTENCE_END_AT.start`; -1 if there is none. The same matches as the expression's `exec`, read
- * off character codes: the expression allocated a match array at every sentence end, and 10,000
- * long documents have hundreds of thousands. A run of stops and closers either ends in white
- * space, and matches from its first stop, or does not, and no part of it can match (the
- * expression's backtracking only ever ends on a stop or closer).
- */
-const SENTENCE_END_AT = {start: 0}
 
 /**
  * The next `.`, `!`, `?` or `…` in `line` at or after `from`; -1 if none. Stops are sparse, so
@@ -142,6 +130,17 @@ function nextStop(line: string, from: number): number {
   return best
 }
 
+/** Where the sentence end `nextSentenceEnd` found last starts. */
+const SENTENCE_END_AT = {start: 0}
+
+/**
+ * Where the next candidate sentence end in `line` at or after `from` ends, with its start in
+ * `SENTENCE_END_AT.start`; -1 if there is none. The same matches as the expression's `exec`, read
+ * off character codes: the expression allocated a match array at every sentence end, and 10,000
+ * long documents have hundreds of thousands. A run of stops and closers either ends in white
+ * space, and matches from its first stop, or does not, and no part of it can match (the
+ * expression's backtracking only ever ends on a stop or closer).
+ */
 function nextSentenceEnd(line: string, from: number): number {
   const length = line.length
   let i = from
@@ -156,6 +155,7 @@ function nextSentenceEnd(line: string, from: number): number {
   }
   return -1
 }
+
 const STARTS_UPPER_OR_DIGIT = /^\s*["'‘“(]?[A-Z0-9]/
 
 function isAsciiLetter(code: number): boolean {
@@ -278,8 +278,7 @@ export function words(text: string): string[] {
 
 /** How many words a text has, with any web address counted as one word. */
 export function countWords(text: string): number {
-  const masked = maskUrls(text)
-  return countWordsIn(masked, 0, masked.length)
+  return analyseText(text).words
 }
 
 const ONE_LETTER_OR_DIGIT = /^[\p{L}\p{N}]$/u
@@ -301,31 +300,6 @@ function letterOrDigitAt(text: string, i: number, end: number): number {
 /** `'`, `’`, `.`, `,` or `-`: joins two runs of letters or digits into one word. */
 function isWordJoiner(code: number): boolean {
   return code === 39 || code === 8217 || code === 46 || code === 44 || code === 45
-}
-
-/**
- * Counts the words of `text` between `start` and `end` exactly as `WORD` finds them, without a
- * regular expression or an array of words: the sentence rules only need to count them
- * (`scanWords` below does the same and looks at the long ones for reading level).
- */
-function countWordsIn(text: string, start: number, end: number): number {
-  let count = 0
-  let i = start
-  while (i < end) {
-    let length = letterOrDigitAt(text, i, end)
-    if (length === 0) {
-      i++
-      continue
-    }
-    i += length
-    for (;;) {
-      while (i < end && (length = letterOrDigitAt(text, i, end)) !== 0) i += length
-      if (i + 1 < end && isWordJoiner(text.charCodeAt(i)) && (length = letterOrDigitAt(text, i + 1, end)) !== 0) i += 1 + length
-      else break
-    }
-    count++
-  }
-  return count
 }
 
 function isVowel(code: number): boolean {
@@ -534,8 +508,9 @@ const POLYSYLLABLES: number[] = []
 let polysyllablesFound = 0
 
 /**
- * `countWordsIn` and a first look at each word's syllables in one loop, for the analysis: counts
- * the words of `[start, end)` of `text` and adds each polysyllable (of more than 3 characters)
+ * Finds the words of `[start, end)` of `text` exactly as `WORD` does, without a regular
+ * expression or an array of words, and looks at each word's syllables in the same loop: counts
+ * the words and adds each polysyllable (of more than 3 characters)
  * to `POLYSYLLABLES`, without making a string of a word when it is all ASCII (nearly always). A
  * word with anything else goes the long way (`isPolysyllable`): lower-casing it could make new
  * letters. Reading each character once, not once to find the word and again to bound its
@@ -620,7 +595,8 @@ function scanWords(text: string, start: number, end: number): number {
   return count
 }
 
-function analyseText(text: string): TextAnalysis {
+/** The analysis of a text, keeping the sentences of more than `keepOver` words. */
+function analyseText(text: string, keepOver = KEPT_SENTENCE_WORDS): TextAnalysis {
   const masked = maskUrls(text)
   const ranges = sentenceRanges(masked)
   let longSentences = NONE
@@ -635,7 +611,7 @@ function analyseText(text: string): TextAnalysis {
     // Masking a sentence alone masks what masking the whole text did, so counting in the masked
     // text is counting `words(sentence)`.
     const count = scanWords(masked, start, end)
-    if (count > KEPT_SENTENCE_WORDS) {
+    if (count > keepOver) {
       if (longSentences === NONE) longSentences = []
       longSentences.push(start, end, count)
     }
@@ -761,17 +737,8 @@ function analysisOf(segment: TextSegment): TextAnalysis {
  * `maxWords` words (web addresses counted as one word).
  */
 export function forEachLongSentence(segment: TextSegment, maxWords: number, each: (sentence: string, words: number) => void): void {
-  if (maxWords < KEPT_SENTENCE_WORDS) {
-    // Shorter than the analysis keeps: split and count afresh.
-    const masked = maskUrls(segment.text)
-    const ranges = sentenceRanges(masked)
-    for (let i = 0; i < ranges.length; i += 2) {
-      const count = countWordsIn(masked, ranges[i] ?? 0, ranges[i + 1] ?? 0)
-      if (count > maxWords) each(segment.text.slice(ranges[i], ranges[i + 1]), count)
-    }
-    return
-  }
-  const sentences = analysisOf(segment).longSentences
+  // Shorter than the shared analysis keeps: analyse afresh.
+  const sentences = (maxWords < KEPT_SENTENCE_WORDS ? analyseText(segment.text, maxWords) : analysisOf(segment)).longSentences
   for (let i = 0; i < sentences.length; i += 3) {
     const count = sentences[i + 2] ?? 0
     if (count > maxWords) each(segment.text.slice(sentences[i], sentences[i + 1]), count)
