@@ -93,10 +93,13 @@ export class TokenStore {
     return true
   }
 
-  /** Revokes a token by its secret (sign-out); false when it is unknown or the administrator token. */
-  revoke(token: string): boolean {
+  /**
+   * Ends a signed-in session by its token (sign-out); false when the token is no session: an API
+   * token or the administrator token is never revoked by a sign-out.
+   */
+  revokeSession(token: string): boolean {
     const hash = sha256(token)
-    const record = this.list().find((t) => t.hash === hash)
+    const record = this.list().find((t) => t.hash === hash && t.userId !== undefined)
     return record ? this.remove(record.id) : false
   }
 

@@ -12,6 +12,14 @@ import {Store, type StoreOptions} from './store.js'
 import {ensureTls, type TlsFiles} from './tls.js'
 import {createPresence} from './presence.js'
 import {UserStore} from './users.js'
+import {intSetting} from './http/limits.js'
+
+/** how long a TLS handshake may take */
+const HANDSHAKE_TIMEOUT_MS = 10_000
+/** a connection idle this long is closed (listeners send a comment every 25 s) */
+const IDLE_TIMEOUT_MS = 120_000
+/** HTTP/1.1 request headers must arrive within this */
+const HEADERS_TIMEOUT_MS = 20_000
 
 /** The one file that binds a port: HTTPS with HTTP/2 (and HTTP/1.1) bridged to the web handler. */
 
@@ -33,6 +41,14 @@ export interface ServerConfig {
   validateRelease?: ReleaseValidator | null | undefined
   /** the built Studio to serve at `/` (dist-studio/); the API only when absent */
   studioDir?: string | undefined
+  /** the address users type (AHP_PUBLIC_URL); default `https://localhost:<port>` */
+  publicUrl?: string | undefined
+  /** guards of server/handler.ts: per-query time limit, caps per caller, rate limits per address */
+  queryTimeoutMs?: number | undefined
+  maxQueriesInFlight?: number | undefined
+  maxListenersPerCaller?: number | undefined
+  requestsPerSecond?: number | undefined
+  mutationsPerSecond?: number | undefined
 }
 
 export interface RunningServer {
@@ -48,11 +64,37 @@ export interface RunningServer {
   close(): Promise<void>
 }
 
-/** Settings from the environment: AHP_PORT, AHP_HOST, AHP_DATA_DIR, AHP_ADMIN_TOKEN, AHP_CORS_ORIGINS. */
+/**
+ * Settings from the environment (README, "Settings"): AHP_PORT, AHP_HOST, AHP_DATA_DIR,
+ * AHP_ADMIN_TOKEN, AHP_CORS_ORIGINS, AHP_PUBLIC_URL, AHP_MAX_BODY_BYTES, AHP_MAX_ASSET_BYTES,
+ * AHP_QUERY_TIMEOUT_MS, AHP_MAX_QUERIES_IN_FLIGHT, AHP_MAX_LISTENERS, AHP_RATE_LIMIT_REQUESTS,
+ * AHP_RATE_LIMIT_MUTATIONS. A bad value stops start-up with its name.
+ */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const port = Number(env.AHP_PORT ?? '3333')
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`AHP_PORT must be a port number, got "${env.AHP_PORT}"`)
+  const optional = (name: string) => (env[name] === undefined || env[name] === '' ? undefined : intSetting(env, name, 0))
+  const publicUrl = env.AHP_PUBLIC_URL || undefined
+  if (publicUrl) {
+    let parsed: URL | undefined
+    try {
+      parsed = new URL(publicUrl)
+    } catch {
+      parsed = undefined
+    }
+    if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.pathname !== '/' || parsed.search || parsed.hash) {
+      throw new Error(`AHP_PUBLIC_URL must be an address such as https://content.example.nhs.uk (no path), got "${publicUrl}"`)
+    }
+  }
   return {
+    publicUrl,
+    maxBodyBytes: optional('AHP_MAX_BODY_BYTES'),
+    maxAssetBytes: optional('AHP_MAX_ASSET_BYTES'),
+    queryTimeoutMs: optional('AHP_QUERY_TIMEOUT_MS'),
+    maxQueriesInFlight: optional('AHP_MAX_QUERIES_IN_FLIGHT'),
+    maxListenersPerCaller: optional('AHP_MAX_LISTENERS'),
+    requestsPerSecond: optional('AHP_RATE_LIMIT_REQUESTS'),
+    mutationsPerSecond: optional('AHP_RATE_LIMIT_MUTATIONS'),
     port,
     host: env.AHP_HOST || '127.0.0.1',
     dataDir: env.AHP_DATA_DIR || './data',
@@ -65,9 +107,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
 type NodeRequest = IncomingMessage | Http2ServerRequest
 type NodeResponse = ServerResponse | Http2ServerResponse
 
-function toWebRequest(req: NodeRequest, signal: AbortSignal): Request {
-  const authority = (req.headers[':authority'] as string | undefined) ?? req.headers.host ?? 'localhost'
-  const url = `https://${authority}${req.url ?? '/'}`
+/** A Host (or :authority) header: a name or an address, and a port; nothing else (no path, no user). */
+const AUTHORITY = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]{2,45}\])(?::\d{1,5})?$/i
+
+function authorityOf(req: NodeRequest): string | undefined {
+  const authority = (req.headers[':authority'] as string | undefined) ?? req.headers.host
+  return authority && authority.length <= 300 && AUTHORITY.test(authority) ? authority : undefined
+}
+
+function toWebRequest(req: NodeRequest, authority: string, signal: AbortSignal): Request {
+  // the request target must be a path: an absolute URL or `*` would replace the host checked above
+  const target = req.url?.startsWith('/') ? req.url : '/'
+  const url = `https://${authority}${target}`
   const headers = new Headers()
   for (const [key, value] of Object.entries(req.headers)) {
     if (key.startsWith(':') || value === undefined) continue
@@ -126,7 +177,17 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const store = new Store(config.dataDir, {synchronous: config.synchronous ?? 'full'})
   const tokens = new TokenStore(config.dataDir, config.adminToken)
   const users = new UserStore(config.dataDir)
-  const handlerOptions: HandlerOptions = {tokens, projectId: config.projectId, users}
+  let boundPort = config.port
+  const handlerOptions: HandlerOptions = {
+    tokens,
+    projectId: config.projectId,
+    users,
+    publicUrl: () => config.publicUrl ?? `https://localhost:${boundPort}`,
+  }
+  for (const key of ['queryTimeoutMs', 'maxQueriesInFlight', 'maxListenersPerCaller', 'requestsPerSecond', 'mutationsPerSecond'] as const) {
+    const value = config[key]
+    if (value !== undefined) handlerOptions[key] = value
+  }
   if (config.studioDir) handlerOptions.studioDir = config.studioDir
   if (config.corsOrigins) handlerOptions.corsOrigins = config.corsOrigins
   if (config.maxBodyBytes) handlerOptions.maxBodyBytes = config.maxBodyBytes
@@ -138,14 +199,22 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const handler = createHandler(store, handlerOptions)
   const open = new Set<AbortController>()
 
-  const server = createSecureServer({key: tls.key, cert: tls.cert, allowHTTP1: true}, (req: NodeRequest, res: NodeResponse) => {
+  const server = createSecureServer(
+    {key: tls.key, cert: tls.cert, allowHTTP1: true, handshakeTimeout: HANDSHAKE_TIMEOUT_MS, maxSessionMemory: 20},
+    (req: NodeRequest, res: NodeResponse) => {
     const controller = new AbortController()
     open.add(controller)
     const abort = () => controller.abort()
     res.once('close', abort)
     void (async () => {
       try {
-        const response = await handler(toWebRequest(req, controller.signal))
+        const authority = authorityOf(req)
+        if (!authority) {
+          ;(res as ServerResponse).writeHead(400, {'content-type': 'application/json; charset=utf-8', connection: 'close'})
+          res.end(JSON.stringify({error: {type: 'httpBadRequest', description: 'Missing or malformed Host header'}, statusCode: 400}))
+          return
+        }
+        const response = await handler(toWebRequest(req, authority, controller.signal), {clientAddress: req.socket?.remoteAddress ?? 'unknown'})
         await writeWebResponse(response, req, res, controller.signal)
       } catch (err) {
         if (!controller.signal.aborted) {
@@ -157,17 +226,31 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
         open.delete(controller)
       }
     })()
-  })
+    },
+  )
   server.on('sessionError', () => {})
+  // a connection that sends nothing for a while is closed; listeners send a keep-alive every 25 s
+  server.setTimeout(IDLE_TIMEOUT_MS, (socket?: unknown) => (socket as {destroy?: () => void} | undefined)?.destroy?.())
+  // HTTP/1.1 over the same port: headers must arrive within 20 s, a whole request within 5 min
+  Object.assign(server, {headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 0})
   // the presence socket: browsers open WebSockets over HTTP/1.1 (server/presence.ts)
-  const presence = createPresence({tokens, hasDataset: (name) => store.has(name)})
+  const ownHosts = new Set(['localhost', '127.0.0.1', '[::1]', `${config.projectId}.localhost`])
+  if (config.publicUrl) ownHosts.add(new URL(config.publicUrl).hostname)
+  const presence = createPresence({tokens, hasDataset: (name) => store.has(name), isOwnHost: (name) => ownHosts.has(name)})
   server.on('upgrade', (req: IncomingMessage, socket: import('node:stream').Duplex) => {
     socket.on('error', () => {})
-    presence.upgrade(req, socket)
+    try {
+      presence.upgrade(req, socket, req.socket?.remoteAddress ?? 'unknown')
+    } catch (err) {
+      // nothing an upgrade request carries may end the process: refuse it and log once
+      console.error('[ahp-server] refused a socket upgrade:', err instanceof Error ? err.message : err)
+      if (!socket.destroyed) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+    }
   })
   const sockets = new Set<import('node:tls').TLSSocket>()
   server.on('secureConnection', (socket: import('node:tls').TLSSocket) => {
     socket.setNoDelay(true)
+    socket.on('error', () => {})
     sockets.add(socket)
     socket.once('close', () => sockets.delete(socket))
   })
@@ -184,6 +267,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     throw err
   }
   const port = (server.address() as AddressInfo).port
+  boundPort = port
   const scheduler = new ReleaseScheduler(store, {
     clock,
     validate: validateRelease,

@@ -137,12 +137,18 @@ export interface PresenceOptions {
   tokens: TokenStore
   /** whether the dataset exists */
   hasDataset: (name: string) => boolean
+  /** whether a Host header names this server (the same check as every HTTP request's) */
+  isOwnHost?: (hostname: string) => boolean
+  /** sockets one address may hold open; default 50 */
+  maxSocketsPerAddress?: number
   heartbeatMs?: number
 }
 
 export function createPresence(options: PresenceOptions) {
   const rooms = new Map<string, Set<Client>>()
   const heartbeatMs = options.heartbeatMs ?? 30_000
+  const maxSocketsPerAddress = options.maxSocketsPerAddress ?? 50
+  const perAddress = new Map<string, number>()
 
   function broadcast(dataset: string, from: Client, result: Json): void {
     for (const client of rooms.get(dataset) ?? []) {
@@ -217,18 +223,38 @@ export function createPresence(options: PresenceOptions) {
   }
 
   /** Handles an HTTP/1.1 `upgrade` request; answers anything that is not a presence socket with an HTTP error. */
-  function upgrade(req: IncomingMessage, stream: Duplex): void {
+  function upgrade(req: IncomingMessage, stream: Duplex, clientAddress = 'unknown'): void {
     const refuse = (status: string) => {
       stream.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`)
     }
-    const url = new URL(req.url ?? '/', 'https://localhost')
+    let hostname: string
+    try {
+      hostname = new URL(`https://${req.headers.host ?? ''}`).hostname
+    } catch {
+      return refuse('400 Bad Request')
+    }
+    if (options.isOwnHost && !options.isOwnHost(hostname)) return refuse('400 Bad Request')
+    const url = new URL((req.url ?? '/').startsWith('/') ? (req.url as string) : '/', 'https://localhost')
     const segments = url.pathname.split('/').filter(Boolean)
     if (segments[0] && /^v(\d{4}-\d{2}-\d{2}|\d+|X)$/.test(segments[0])) segments.shift()
     const key = req.headers['sec-websocket-key']
     if ((req.headers.upgrade ?? '').toLowerCase() !== 'websocket' || typeof key !== 'string') return refuse('400 Bad Request')
     if (segments[0] !== 'socket' || segments.length !== 2 || !segments[1]) return refuse('404 Not Found')
-    const dataset = decodeURIComponent(segments[1])
+    let dataset: string
+    try {
+      dataset = decodeURIComponent(segments[1])
+    } catch {
+      return refuse('400 Bad Request')
+    }
     if (!options.hasDataset(dataset)) return refuse('404 Not Found')
+    const open = perAddress.get(clientAddress) ?? 0
+    if (open >= maxSocketsPerAddress) return refuse('429 Too Many Requests')
+    perAddress.set(clientAddress, open + 1)
+    stream.once('close', () => {
+      const left = (perAddress.get(clientAddress) ?? 1) - 1
+      if (left <= 0) perAddress.delete(clientAddress)
+      else perAddress.set(clientAddress, left)
+    })
     const accept = createHash('sha1').update(key + GUID).digest('base64')
     stream.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`)
     const socket = new Socket(stream)

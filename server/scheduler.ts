@@ -1,6 +1,6 @@
 import type {Clock} from './clock.js'
 import {ApiError} from './errors.js'
-import {newTransactionId} from './handler.js'
+import {newTransactionId} from './ids.js'
 import {TransactionBuilder} from './mutations.js'
 import {
   failedRelease,

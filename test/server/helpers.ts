@@ -31,7 +31,8 @@ export interface RawResponse {
 /** Starts the real server on a free port over a fresh data folder, and trusts its CA in this process. */
 export async function startTestServer(config: Partial<ServerConfig> = {}, dataDir?: string): Promise<TestServer> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'ahp-server-test-'))
-  const server = await startServer({port: 0, host: '127.0.0.1', dataDir: dir, projectId: 'local', synchronous: 'normal', ...config})
+  // tests write faster than one client would: rate limits are off unless a test sets them (test/security/)
+  const server = await startServer({port: 0, host: '127.0.0.1', dataDir: dir, projectId: 'local', synchronous: 'normal', requestsPerSecond: 0, mutationsPerSecond: 0, ...config})
   // @sanity/client (get-it) and its EventSource use node:https with the global agent
   https.globalAgent.options.ca = server.tls.ca
   const adminToken = server.tokens.getAdminToken()

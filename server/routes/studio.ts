@@ -1,11 +1,12 @@
 import {randomBytes} from 'node:crypto'
-import type {TokenStore} from './auth.js'
-import {ApiError, badRequest, unauthorized} from './errors.js'
-import {documentEvents} from './history-events.js'
-import {loginPage, messagePage} from './login-page.js'
-import type {Store} from './store.js'
-import type {Caller, Role} from './types.js'
-import type {User, UserStore} from './users.js'
+import {ApiError, badRequest, notFound, unauthorized} from '../errors.js'
+import {documentEvents} from '../history-events.js'
+import {parseClientJson} from '../http/body.js'
+import {json as jsonResponse, splitIds, type RequestContext, type Route} from '../http/router.js'
+import {loginPage, messagePage} from '../login-page.js'
+import type {Caller, Role} from '../types.js'
+import type {User, UserStore} from '../users.js'
+import type {ServerDeps} from './deps.js'
 
 /**
  * What the Studio needs beyond the content API (DESIGN.md, studio/AUTH.md): who is signed in,
@@ -13,22 +14,7 @@ import type {User, UserStore} from './users.js'
  * caller's role, features, release limits, per-user settings and the History timeline's events.
  */
 
-export interface StudioContext {
-  request: Request
-  url: URL
-  apiVersion: string
-  caller: Caller
-  headers: Headers
-}
-
-export interface StudioApiOptions {
-  store: Store
-  tokens: TokenStore
-  users: UserStore
-  projectId: string
-  corsOrigins?: string[] | undefined
-  maxBodyBytes: number
-}
+type StudioContext = RequestContext
 
 const ROLE_TITLES: Record<Role, string> = {administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer'}
 const ROLE_DESCRIPTIONS: Record<Role, string> = {
@@ -62,9 +48,8 @@ const SESSION_LABEL = 'studio session'
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 function json(ctx: StudioContext, body: unknown, status = 200): Response {
-  ctx.headers.set('content-type', 'application/json; charset=utf-8')
   ctx.headers.set('cache-control', 'no-store')
-  return new Response(JSON.stringify(body), {status, headers: ctx.headers})
+  return jsonResponse(ctx, body, status)
 }
 
 function html(body: string, status = 200, headers = new Headers()): Response {
@@ -75,19 +60,14 @@ function html(body: string, status = 200, headers = new Headers()): Response {
   return new Response(body, {status, headers})
 }
 
-async function readText(request: Request, limit: number): Promise<string> {
-  const text = await request.text()
-  if (Buffer.byteLength(text) > limit) throw new ApiError(413, 'httpPayloadTooLarge', `Request body exceeds the limit of ${limit} bytes`)
-  return text
-}
-
 function bearer(request: Request): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')
   return match?.[1]
 }
 
-export function createStudioApi(options: StudioApiOptions) {
-  const {store, tokens, users, projectId} = options
+export function studioRoutes(deps: ServerDeps & {users: UserStore}): Route[] {
+  const {store, tokens, users, projectId} = deps
+  const options = {corsOrigins: deps.corsOrigins}
   /** single-use sign-in ids waiting for `/auth/fetch` */
   const sids = new Map<string, {userId: string; role: Role; expires: number}>()
   let lastExchange = 0
@@ -150,7 +130,7 @@ export function createStudioApi(options: StudioApiOptions) {
   /** `GET /users/<id,id>`: the names the Studio shows beside presence, history and changes. */
   function usersById(ctx: StudioContext, segment: string): Response {
     if (ctx.caller.role === null) throw unauthorized()
-    const ids = segment.split(',').map((id) => decodeURIComponent(id).trim()).filter(Boolean)
+    const ids = splitIds(segment)
     const found = ids.map(publicUser).filter((u) => u !== null)
     return json(ctx, ids.length === 1 ? (found[0] ?? null) : found)
   }
@@ -158,17 +138,11 @@ export function createStudioApi(options: StudioApiOptions) {
   async function keyValue(ctx: StudioContext, keysSegment: string | undefined): Promise<Response> {
     const user = userOf(ctx.caller)
     if (ctx.request.method === 'GET' && keysSegment) {
-      const keys = keysSegment.split(',').map((k) => decodeURIComponent(k).trim()).filter(Boolean)
+      const keys = splitIds(keysSegment)
       return json(ctx, users.getValues(user.id, keys))
     }
     if (ctx.request.method === 'PUT' && !keysSegment) {
-      let body: unknown
-      try {
-        body = JSON.parse(await readText(ctx.request, options.maxBodyBytes)) as unknown
-      } catch (err) {
-        if (err instanceof ApiError) throw err
-        throw badRequest('Malformed JSON in request body')
-      }
+      const body = parseClientJson(await ctx.readText())
       const list = Array.isArray(body) ? body : [body]
       const pairs = list.map((item) => {
         if (!isRecord(item) || typeof item.key !== 'string' || item.key === '' || item.key.length > 200) {
@@ -224,7 +198,7 @@ export function createStudioApi(options: StudioApiOptions) {
     if (ctx.caller.role === null) throw unauthorized()
     const limitParam = Number(ctx.url.searchParams.get('limit') ?? '100')
     const limit = Number.isInteger(limitParam) && limitParam > 0 ? Math.min(limitParam, 1000) : 100
-    return json(ctx, {events: {[id]: documentEvents(store.get(datasetName), id, limit)}, nextCursor: ''})
+    return json(ctx, {events: {[id]: documentEvents(ctx.dataset(), id, limit)}, nextCursor: ''})
   }
 
   // ---- sign-in (studio/AUTH.md) ----
@@ -244,7 +218,7 @@ export function createStudioApi(options: StudioApiOptions) {
   }
 
   async function loginSubmit(ctx: StudioContext): Promise<Response> {
-    const form = new URLSearchParams(await readText(ctx.request, 64 * 1024))
+    const form = new URLSearchParams(await ctx.readText(64 * 1024))
     const origin = safeReturnUrl(ctx.url, form.get('origin'))
     if (!origin) return html(messagePage('Sign-in link not recognised', 'Open the content hub from its usual address and sign in from there.'), 400)
     const email = (form.get('email') ?? '').trim()
@@ -288,7 +262,7 @@ export function createStudioApi(options: StudioApiOptions) {
 
   function logout(ctx: StudioContext): Response {
     const token = bearer(ctx.request)
-    if (token) tokens.revoke(token)
+    if (token) tokens.revokeSession(token)
     return json(ctx, {})
   }
 
@@ -296,56 +270,43 @@ export function createStudioApi(options: StudioApiOptions) {
     return json(ctx, {id: userOf(ctx.caller).id})
   }
 
-  /**
-   * `/auth/*` answers before the caller is authenticated: a stale token must not stop a sign-out
-   * or a new sign-in. `authenticate` resolves the caller when the route needs one.
-   */
-  async function routeAuth(ctx: Omit<StudioContext, 'caller'>, segments: string[], authenticate: () => Caller): Promise<Response | undefined> {
-    const [, action] = segments
-    if (segments.length !== 2) return undefined
-    const method = ctx.request.method
-    const anonymous = {...ctx, caller: {role: null, userId: 'anonymous'} satisfies Caller}
-    if (action === 'providers' && method === 'GET') return providers(anonymous)
-    if (action === 'login' && method === 'GET') return loginForm(anonymous)
-    if (action === 'login' && method === 'POST') return loginSubmit(anonymous)
-    if (action === 'fetch' && method === 'GET') return fetchToken(anonymous)
-    if (action === 'logout' && method === 'POST') return logout(anonymous)
-    if (action === 'id' && method === 'GET') return authId({...ctx, caller: authenticate()})
-    return undefined
+  const inProject = (handle: (ctx: StudioContext) => Response | Promise<Response>) => (ctx: StudioContext) => {
+    if (ctx.params.project !== projectId) throw notFound(`Project "${ctx.params.project}" not found`)
+    return handle(ctx)
   }
+  const ids = (ctx: StudioContext) => ctx.rawParams.ids ?? ''
 
-  /** The Studio's other endpoints; undefined when the path is none of them. */
-  async function route(ctx: StudioContext, segments: string[]): Promise<Response | undefined> {
-    const method = ctx.request.method
-    const [head, second, third, fourth, fifth, ...rest] = segments
-    if (head === 'users') {
-      if (second === 'me' && !third && method === 'GET') return me(ctx)
-      if (second === 'me' && third === 'keyvalue' && !fifth) return keyValue(ctx, fourth)
-      if (second && second !== 'me' && !third && method === 'GET') return usersById(ctx, second)
-      return undefined
-    }
-    if (head === 'features' && !second && method === 'GET') {
-      if (ctx.caller.role === null) throw unauthorized()
-      return json(ctx, ['contentReleases'])
-    }
-    if (head === 'projects' && second === projectId && method === 'GET') {
-      if (!third) return project(ctx)
-      if (third === 'user-applications' && !fourth) return json(ctx, [])
-      if (third === 'new-content-release-allowed' && !fourth) {
-        if (ctx.caller.role === null) throw unauthorized()
-        return json(ctx, {data: {datasetReleaseLimit: 100, orgActiveReleaseLimit: 100, orgActiveReleaseCount: 0, meteredActiveReleaseCount: 0}})
-      }
-      if (third === 'datasets' && fourth && fifth === 'acl' && rest.length === 0) return acl(ctx, fourth)
-      if (third === 'users' && fourth && !fifth) return usersById(ctx, fourth)
-      return undefined
-    }
-    if (head === 'data' && second === 'history' && third && fourth === 'events' && fifth === 'documents' && rest.length === 1 && rest[0] && method === 'GET') {
-      return events(ctx, third, rest[0])
-    }
-    return undefined
-  }
-
-  return {route, routeAuth}
+  // `/auth/*` is answered before the caller is authenticated (access `session`): a stale token
+  // must not stop a sign-out or a new sign-in.
+  return [
+    {method: 'GET', path: '/auth/providers', access: 'session', handle: providers},
+    {method: 'GET', path: '/auth/login', access: 'session', handle: loginForm},
+    {method: 'POST', path: '/auth/login', access: 'session', handle: loginSubmit},
+    {method: 'GET', path: '/auth/fetch', access: 'session', handle: fetchToken},
+    {method: 'POST', path: '/auth/logout', access: 'session', handle: logout},
+    {method: 'GET', path: '/auth/id', access: 'signedIn', handle: authId},
+    {method: 'GET', path: '/users/me', access: 'signedIn', handle: me},
+    {method: ['GET', 'PUT'], path: '/users/me/keyvalue', access: 'signedIn', handle: (ctx) => keyValue(ctx, undefined)},
+    {method: 'GET', path: '/users/me/keyvalue/:keys', access: 'signedIn', handle: (ctx) => keyValue(ctx, ctx.rawParams.keys)},
+    {method: 'GET', path: '/users/:ids', access: 'signedIn', handle: (ctx) => usersById(ctx, ids(ctx))},
+    {method: 'GET', path: '/features', access: 'signedIn', handle: (ctx) => json(ctx, ['contentReleases'])},
+    {method: 'GET', path: '/projects/:project', access: 'signedIn', handle: inProject(project)},
+    {method: 'GET', path: '/projects/:project/user-applications', access: 'signedIn', handle: inProject((ctx) => json(ctx, []))},
+    {
+      method: 'GET',
+      path: '/projects/:project/new-content-release-allowed',
+      access: 'signedIn',
+      handle: inProject((ctx) =>
+        json(ctx, {data: {datasetReleaseLimit: 100, orgActiveReleaseLimit: 100, orgActiveReleaseCount: 0, meteredActiveReleaseCount: 0}}),
+      ),
+    },
+    {method: 'GET', path: '/projects/:project/datasets/:dataset/acl', access: 'signedIn', handle: inProject((ctx) => acl(ctx, ctx.params.dataset as string))},
+    {method: 'GET', path: '/projects/:project/users/:ids', access: 'signedIn', handle: inProject((ctx) => usersById(ctx, ids(ctx)))},
+    {
+      method: 'GET',
+      path: '/data/history/:dataset/events/documents/:id',
+      access: 'signedIn',
+      handle: (ctx) => events(ctx, ctx.params.dataset as string, ctx.params.id as string),
+    },
+  ]
 }
-
-export type StudioApi = ReturnType<typeof createStudioApi>

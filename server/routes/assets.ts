@@ -1,0 +1,108 @@
+import {imageInfo, mimeTypeOf, parseAssetFileName, readAsset, storeAsset} from '../assets.js'
+import {badRequest, notFound} from '../errors.js'
+import {json, type RequestContext, type Route} from '../http/router.js'
+import {newTransactionId} from '../ids.js'
+import {TransactionBuilder} from '../mutations.js'
+import type {SanityDocument} from '../types.js'
+import {withWriteLock} from '../writeLock.js'
+import type {ServerDeps} from './deps.js'
+
+/** Asset upload (`POST /assets/images|files/<ds>`) and the files served back (`/images|files/<project>/<ds>/<name>`). */
+
+/** Raster images are shown inline; anything else (SVG, HTML, PDF, office files) is only ever downloaded. */
+const INLINE_TYPES = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif'])
+
+/**
+ * Headers that keep an uploaded file from running on the Studio's origin: no script, no
+ * sniffing, no framing; a non-raster file is an attachment, so a browser saves it rather than
+ * rendering it (an SVG or HTML upload would otherwise run script with the Studio's storage).
+ */
+export function assetSafetyHeaders(headers: Headers, mimeType: string, fileName: string): void {
+  headers.set('content-type', mimeType)
+  headers.set('x-content-type-options', 'nosniff')
+  headers.set('content-security-policy', "default-src 'none'; sandbox")
+  headers.set('cross-origin-resource-policy', 'cross-origin')
+  if (!INLINE_TYPES.has(mimeType)) headers.set('content-disposition', `attachment; filename="${fileName.replace(/[^\w.-]/g, '_')}"`)
+}
+
+export function assetRoutes(deps: ServerDeps): Route[] {
+  const {projectId} = deps
+
+  async function upload(ctx: RequestContext): Promise<Response> {
+    const kind = ctx.params.kind
+    if (kind !== 'images' && kind !== 'files') throw notFound(`Unknown asset type "${kind}": use images or files`)
+    const dataset = ctx.dataset()
+    const data = await ctx.readBody()
+    if (data.byteLength === 0) throw badRequest('Empty asset body')
+    const filename = ctx.url.searchParams.get('filename') ?? undefined
+    if (filename !== undefined && filename.length > 255) throw badRequest('"filename" is longer than 255 characters')
+    const base = deps.publicUrl()
+    let document: SanityDocument
+    const hash = storeAsset(dataset.assetsDir, data)
+    if (kind === 'images') {
+      const info = imageInfo(data)
+      if (!info) throw badRequest('Invalid image: expected PNG, JPEG, GIF or WebP')
+      const path = `images/${projectId}/${dataset.name}/${hash}-${info.width}x${info.height}.${info.extension}`
+      document = {
+        _id: `image-${hash}-${info.width}x${info.height}-${info.extension}`,
+        _type: 'sanity.imageAsset',
+        assetId: hash,
+        extension: info.extension,
+        mimeType: info.mimeType,
+        originalFilename: filename,
+        path,
+        sha1hash: hash,
+        size: data.byteLength,
+        uploadId: newTransactionId(),
+        url: `${base}/${path}`,
+        metadata: {
+          _type: 'sanity.imageMetadata',
+          dimensions: {_type: 'sanity.imageDimensions', width: info.width, height: info.height, aspectRatio: info.width / info.height},
+        },
+      }
+    } else {
+      const extension = (filename?.match(/\.([a-zA-Z0-9]{1,10})$/)?.[1] ?? 'bin').toLowerCase()
+      const path = `files/${projectId}/${dataset.name}/${hash}.${extension}`
+      document = {
+        _id: `file-${hash}-${extension}`,
+        _type: 'sanity.fileAsset',
+        assetId: hash,
+        extension,
+        // the type is the extension's, never the uploader's Content-Type header
+        mimeType: mimeTypeOf(extension),
+        originalFilename: filename,
+        path,
+        sha1hash: hash,
+        size: data.byteLength,
+        uploadId: newTransactionId(),
+        url: `${base}/${path}`,
+      }
+    }
+    return withWriteLock(dataset, async () => {
+      const existing = dataset.docs.get(document._id)
+      if (existing) return json(ctx, {document: existing})
+      const tx = new TransactionBuilder(dataset, newTransactionId(), new Date().toISOString())
+      tx.create(document, 0, 'createIfNotExists')
+      const committed = dataset.commit({id: tx.transactionId, timestamp: tx.timestamp, author: ctx.caller.userId, changes: tx.changes()})
+      return json(ctx, {document: committed.changes[0]?.after ?? document})
+    })
+  }
+
+  function serve(ctx: RequestContext): Response {
+    if (ctx.params.project !== projectId) throw notFound('Asset not found')
+    const dataset = ctx.dataset()
+    const fileName = ctx.params.file ?? ''
+    const {hash, extension} = parseAssetFileName(fileName)
+    const data = readAsset(dataset.assetsDir, hash)
+    if (!data) throw notFound('Asset not found')
+    assetSafetyHeaders(ctx.headers, mimeTypeOf(extension), fileName)
+    ctx.headers.set('cache-control', 'public, max-age=31536000, immutable')
+    return new Response(ctx.request.method === 'HEAD' ? null : new Uint8Array(data), {status: 200, headers: ctx.headers})
+  }
+
+  return [
+    {method: 'POST', path: '/assets/:kind/:dataset', access: 'write', rateLimit: 'mutation', body: 'asset', handle: upload},
+    {method: 'GET', path: '/images/:project/:dataset/:file', access: 'anyone', handle: serve},
+    {method: 'GET', path: '/files/:project/:dataset/:file', access: 'anyone', handle: serve},
+  ]
+}
