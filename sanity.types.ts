@@ -1168,6 +1168,223 @@ export type ResourcesByPublisherQueryResult = Array<{
   }>;
 }>;
 
+// Source: queries/site.ts
+// Variable: siteRoutesQuery
+// Query: *[_type in $types && defined(slug.current)] | order(_type asc, slug.current asc){    _id,    _type,    "slug": slug.current,    "title": coalesce(title, name),    "summary": coalesce(summary, description, role)  }
+export type SiteRoutesQueryResult = Array<
+  | {
+      _id: string;
+      _type: "caseExample";
+      slug: string;
+      title: string;
+      summary: string;
+    }
+  | {
+      _id: string;
+      _type: "cpdCategory";
+      slug: string;
+      title: string;
+      summary: string | null;
+    }
+  | {
+      _id: string;
+      _type: "framework";
+      slug: string;
+      title: string;
+      summary: string;
+    }
+  | {
+      _id: string;
+      _type: "guidance";
+      slug: string;
+      title: string;
+      summary: string;
+    }
+  | {
+      _id: string;
+      _type: "hub";
+      slug: string;
+      title: string;
+      summary: string;
+    }
+  | {
+      _id: string;
+      _type: "organisation";
+      slug: string;
+      title: string;
+      summary: string | null;
+    }
+  | {
+      _id: string;
+      _type: "person";
+      slug: string;
+      title: string;
+      summary: string;
+    }
+  | {
+      _id: string;
+      _type: "profession";
+      slug: string;
+      title: string;
+      summary: string | null;
+    }
+  | {
+      _id: string;
+      _type: "quickGuide";
+      slug: string;
+      title: string;
+      summary: string;
+    }
+  | {
+      _id: string;
+      _type: "resource";
+      slug: string;
+      title: string;
+      summary: string | null;
+    }
+>;
+
+// Source: queries/site.ts
+// Variable: frameworkSupersededByQuery
+// Query: *[_type == "framework" && supersedes._ref == $id] | order(title asc){_id, title, "slug": slug.current, status}
+export type FrameworkSupersededByQueryResult = Array<{
+  _id: string;
+  title: string;
+  slug: string;
+  status: "current" | "expired" | "inDevelopment" | "superseded";
+}>;
+
+// Source: queries/site.ts
+// Variable: quickGuideBySlugQuery
+// Query: *[_type == "quickGuide" && slug.current == $slug][0]{    _id,    _type,    title,    "slug": slug.current,    summary,    policyContext,    audience,    body,    "framework": framework->{_id, title, "slug": slug.current, status},    "relatedResources": relatedResources[]->{  _id,  title,  "slug": slug.current,  kind,  url,  description,  publishedYear}  }
+export type QuickGuideBySlugQueryResult = {
+  _id: string;
+  _type: "quickGuide";
+  title: string;
+  slug: string;
+  summary: string;
+  policyContext: string | null;
+  audience: Array<string> | null;
+  body: BlockContent | null;
+  framework: {
+    _id: string;
+    title: string;
+    slug: string;
+    status: "current" | "expired" | "inDevelopment" | "superseded";
+  };
+  relatedResources: Array<{
+    _id: string;
+    title: string;
+    slug: string;
+    kind: "course" | "publication" | "social" | "template" | "webpage";
+    url: string | null;
+    description: string | null;
+    publishedYear: number | null;
+  }> | null;
+} | null;
+
+// Source: queries/site.ts
+// Variable: caseExampleBySlugQuery
+// Query: *[_type == "caseExample" && slug.current == $slug][0]{    _id,    _type,    title,    "slug": slug.current,    summary,    setting,    outcomes,    priority,    body,    "profession": profession->{  _id,  title,  "slug": slug.current,  summary},    "framework": framework->{_id, title, "slug": slug.current}  }
+export type CaseExampleBySlugQueryResult = {
+  _id: string;
+  _type: "caseExample";
+  title: string;
+  slug: string;
+  summary: string;
+  setting: string;
+  outcomes: Array<string>;
+  priority: string | null;
+  body: BlockContent | null;
+  profession: {
+    _id: string;
+    title: string;
+    slug: string;
+    summary: string | null;
+  };
+  framework: {
+    _id: string;
+    title: string;
+    slug: string;
+  } | null;
+} | null;
+
+// Source: queries/site.ts
+// Variable: resourceBySlugQuery
+// Query: *[_type == "resource" && slug.current == $slug][0]{      _id,  title,  "slug": slug.current,  kind,  url,  description,  publishedYear,    _type,    "publisher": publisher->{  _id,  title,  shortName,  "slug": slug.current,  url}  }
+export type ResourceBySlugQueryResult = {
+  _id: string;
+  title: string;
+  slug: string;
+  kind: "course" | "publication" | "social" | "template" | "webpage";
+  url: string | null;
+  description: string | null;
+  publishedYear: number | null;
+  _type: "resource";
+  publisher: {
+    _id: string;
+    title: string;
+    shortName: string | null;
+    slug: string;
+    url: string | null;
+  } | null;
+} | null;
+
+// Source: queries/site.ts
+// Variable: organisationBySlugQuery
+// Query: *[_type == "organisation" && slug.current == $slug][0]{      _id,  title,  shortName,  "slug": slug.current,  url,    _type,    kind,    description,    "resources": *[_type == "resource" && publisher._ref == ^._id] | order(title asc){  _id,  title,  "slug": slug.current,  kind,  url,  description,  publishedYear},    "professions": *[_type == "profession" && regulator._ref == ^._id] | order(title asc){  _id,  title,  "slug": slug.current,  summary},    "people": *[_type == "person" && organisation._ref == ^._id] | order(name asc){_id, name, "slug": slug.current, role}  }
+export type OrganisationBySlugQueryResult = {
+  _id: string;
+  title: string;
+  shortName: string | null;
+  slug: string;
+  url: string | null;
+  _type: "organisation";
+  kind: "educationBody" | "independent" | "nhsBody" | "regulator";
+  description: string | null;
+  resources: Array<{
+    _id: string;
+    title: string;
+    slug: string;
+    kind: "course" | "publication" | "social" | "template" | "webpage";
+    url: string | null;
+    description: string | null;
+    publishedYear: number | null;
+  }>;
+  professions: Array<{
+    _id: string;
+    title: string;
+    slug: string;
+    summary: string | null;
+  }>;
+  people: Array<{
+    _id: string;
+    name: string;
+    slug: string;
+    role: string;
+  }>;
+} | null;
+
+// Source: queries/site.ts
+// Variable: personBySlugQuery
+// Query: *[_type == "person" && slug.current == $slug][0]{    _id,    _type,    name,    "slug": slug.current,    role,    twitterHandle,    profileUrl,    "organisation": organisation->{  _id,  title,  shortName,  "slug": slug.current,  url}  }
+export type PersonBySlugQueryResult = {
+  _id: string;
+  _type: "person";
+  name: string;
+  slug: string;
+  role: string;
+  twitterHandle: string | null;
+  profileUrl: string | null;
+  organisation: {
+    _id: string;
+    title: string;
+    shortName: string | null;
+    slug: string;
+    url: string | null;
+  } | null;
+} | null;
+
 // Query TypeMap
 import "@sanity/client";
 declare module "@sanity/client" {
@@ -1185,5 +1402,12 @@ declare module "@sanity/client" {
     '\n  *[_type == "organisation" && kind == "regulator"]{\n    \n  _id,\n  title,\n  shortName,\n  "slug": slug.current,\n  url\n,\n    "professions": *[_type == "profession" && references(^._id)] | order(title asc){\n      \n  _id,\n  title,\n  "slug": slug.current,\n  summary\n,\n      protectedTitles\n    }\n  }[count(professions) > 0] | order(count(professions) desc, title asc)\n': ProfessionsByRegulatorQueryResult;
     '\n  *[_type == "quickGuide" && framework->slug.current == $frameworkSlug] | order(title asc){\n    _id,\n    title,\n    "slug": slug.current,\n    summary,\n    policyContext,\n    audience,\n    "relatedResources": relatedResources[]->{\n  _id,\n  title,\n  "slug": slug.current,\n  kind,\n  url,\n  description,\n  publishedYear\n}\n  }\n': QuickGuidesByFrameworkQueryResult;
     '\n  *[_type == "organisation" && count(*[_type == "resource" && references(^._id)]) > 0] | order(title asc){\n    \n  _id,\n  title,\n  shortName,\n  "slug": slug.current,\n  url\n,\n    "resources": *[_type == "resource" && publisher._ref == ^._id] | order(title asc){\n  _id,\n  title,\n  "slug": slug.current,\n  kind,\n  url,\n  description,\n  publishedYear\n}\n  }\n': ResourcesByPublisherQueryResult;
+    '\n  *[_type in $types && defined(slug.current)] | order(_type asc, slug.current asc){\n    _id,\n    _type,\n    "slug": slug.current,\n    "title": coalesce(title, name),\n    "summary": coalesce(summary, description, role)\n  }\n': SiteRoutesQueryResult;
+    '\n  *[_type == "framework" && supersedes._ref == $id] | order(title asc){_id, title, "slug": slug.current, status}\n': FrameworkSupersededByQueryResult;
+    '\n  *[_type == "quickGuide" && slug.current == $slug][0]{\n    _id,\n    _type,\n    title,\n    "slug": slug.current,\n    summary,\n    policyContext,\n    audience,\n    body,\n    "framework": framework->{_id, title, "slug": slug.current, status},\n    "relatedResources": relatedResources[]->{\n  _id,\n  title,\n  "slug": slug.current,\n  kind,\n  url,\n  description,\n  publishedYear\n}\n  }\n': QuickGuideBySlugQueryResult;
+    '\n  *[_type == "caseExample" && slug.current == $slug][0]{\n    _id,\n    _type,\n    title,\n    "slug": slug.current,\n    summary,\n    setting,\n    outcomes,\n    priority,\n    body,\n    "profession": profession->{\n  _id,\n  title,\n  "slug": slug.current,\n  summary\n},\n    "framework": framework->{_id, title, "slug": slug.current}\n  }\n': CaseExampleBySlugQueryResult;
+    '\n  *[_type == "resource" && slug.current == $slug][0]{\n    \n  _id,\n  title,\n  "slug": slug.current,\n  kind,\n  url,\n  description,\n  publishedYear\n,\n    _type,\n    "publisher": publisher->{\n  _id,\n  title,\n  shortName,\n  "slug": slug.current,\n  url\n}\n  }\n': ResourceBySlugQueryResult;
+    '\n  *[_type == "organisation" && slug.current == $slug][0]{\n    \n  _id,\n  title,\n  shortName,\n  "slug": slug.current,\n  url\n,\n    _type,\n    kind,\n    description,\n    "resources": *[_type == "resource" && publisher._ref == ^._id] | order(title asc){\n  _id,\n  title,\n  "slug": slug.current,\n  kind,\n  url,\n  description,\n  publishedYear\n},\n    "professions": *[_type == "profession" && regulator._ref == ^._id] | order(title asc){\n  _id,\n  title,\n  "slug": slug.current,\n  summary\n},\n    "people": *[_type == "person" && organisation._ref == ^._id] | order(name asc){_id, name, "slug": slug.current, role}\n  }\n': OrganisationBySlugQueryResult;
+    '\n  *[_type == "person" && slug.current == $slug][0]{\n    _id,\n    _type,\n    name,\n    "slug": slug.current,\n    role,\n    twitterHandle,\n    profileUrl,\n    "organisation": organisation->{\n  _id,\n  title,\n  shortName,\n  "slug": slug.current,\n  url\n}\n  }\n': PersonBySlugQueryResult;
   }
 }

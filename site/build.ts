@@ -1,0 +1,141 @@
+import {copyFile, mkdir, readdir, rename, rm, stat, writeFile} from 'node:fs/promises'
+import {dirname, join, relative, resolve, sep} from 'node:path'
+
+import {readExport} from './content'
+import {NHSUK_DIR} from './css'
+import {loadPage, loadSiteMap} from './pages'
+import type {ImageUrls} from './portableText'
+import {SiteRenderer} from './render'
+import {assetDimensions} from './images'
+
+export interface BuildOptions {
+  /** An export folder, written by `content:export`. */
+  from: string
+  out: string
+  onProgress?: (message: string) => void
+}
+
+export interface BuildSummary {
+  pages: number
+  files: number
+  /** The largest page's HTML plus the stylesheet, in bytes. */
+  largestPage: {path: string; bytes: number}
+  cssBytes: number
+}
+
+/** `/professions/dietitians` → `professions/dietitians/index.html`, so any static server serves it. */
+export function fileForPath(path: string): string {
+  return path === '/' ? 'index.html' : `${path.replace(/^\//, '')}/index.html`
+}
+
+/** Pages written at once. */
+const CONCURRENCY = 32
+
+/**
+ * Build the whole site as static files from an export: every page at the export's routes, the
+ * design system's assets, the stylesheet and the images the pages use. The same export gives the
+ * same bytes. `out` is replaced as a whole, and must be absent, empty or an earlier build.
+ */
+export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
+  const out = resolve(options.out)
+  await checkReplaceable(out)
+  const content = await readExport(options.from)
+  const renderer = new SiteRenderer()
+  const siteMap = await loadSiteMap(content.reader)
+
+  // Images: the export's copies, under assets/ in the build, where the pages point.
+  const imageFiles = new Map<string, {from: string; to: string}>()
+  const images: ImageUrls = (image) => {
+    const ref = image.asset?._ref
+    const asset = ref ? content.assets.get(ref) : undefined
+    if (!ref || !asset) return undefined
+    const size = assetDimensions(ref)
+    if (/^[a-z]+:/i.test(asset.url) || asset.url.startsWith('/')) {
+      // An export made before assets were copied: the image stays where the export says it is.
+      return {src: asset.url, ...size}
+    }
+    const target = `assets/content/${asset.url.split('/').pop()}`
+    imageFiles.set(target, {from: join(options.from, asset.url), to: target})
+    return {src: `/${target}`, ...size}
+  }
+
+  // Written beside `out` and moved into place at the end: a failed build leaves `out` as it was.
+  const final = out
+  const building = `${final}.building-${process.pid}`
+  await rm(building, {recursive: true, force: true})
+  await mkdir(building, {recursive: true})
+  try {
+    return await writeSite(building)
+  } catch (error) {
+    await rm(building, {recursive: true, force: true})
+    throw error
+  }
+
+  async function writeSite(out: string): Promise<BuildSummary> {
+  const paths = siteMap.paths()
+  let largest = {path: '/', bytes: 0}
+  let done = 0
+  const write = async (path: string) => {
+    const page = await loadPage(content.reader, path, siteMap, images)
+    const html = renderer.render(page)
+    const file = join(out, fileForPath(path))
+    await mkdir(dirname(file), {recursive: true})
+    await writeFile(file, html)
+    const bytes = Buffer.byteLength(html)
+    if (bytes > largest.bytes || (bytes === largest.bytes && path < largest.path)) largest = {path, bytes}
+    done++
+    if (paths.length > 1000 && done % 1000 === 0) options.onProgress?.(`wrote ${done}/${paths.length} pages`)
+  }
+  let next = 0
+  let failure: {error: unknown} | undefined
+  await Promise.all(
+    Array.from({length: Math.min(CONCURRENCY, paths.length)}, async () => {
+      while (!failure && next < paths.length) {
+        const path = paths[next++]!
+        await write(path).catch((error: unknown) => {
+          failure ??= {error: new Error(`page ${path}: ${(error as Error).message}`)}
+        })
+      }
+    }),
+  )
+  if (failure) throw failure.error
+  await writeFile(join(out, '404.html'), renderer.renderNotFound())
+  await mkdir(join(out, 'assets'), {recursive: true})
+  await writeFile(join(out, 'assets', 'site.css'), renderer.css)
+  // The design system's icons (favicons, the manifest, the arrows its CSS points at).
+  await copyTree(join(NHSUK_DIR, 'assets'), join(out, 'assets'))
+  for (const {from, to} of [...imageFiles.values()].sort((a, b) => (a.to < b.to ? -1 : 1))) {
+    await mkdir(dirname(join(out, to)), {recursive: true})
+    try {
+      await copyFile(from, join(out, to))
+    } catch {
+      throw new Error(`the export has no image file ${relative(process.cwd(), from)}: export again`)
+    }
+  }
+  const cssBytes = Buffer.byteLength(renderer.css)
+  await rm(final, {recursive: true, force: true})
+  await rename(out, final)
+  return {pages: paths.length, files: paths.length + 2 + imageFiles.size, largestPage: {path: largest.path, bytes: largest.bytes + cssBytes}, cssBytes}
+  }
+}
+
+async function copyTree(from: string, to: string): Promise<void> {
+  await mkdir(to, {recursive: true})
+  for (const entry of (await readdir(from, {withFileTypes: true})).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    if (entry.isDirectory()) await copyTree(join(from, entry.name), join(to, entry.name))
+    else await copyFile(join(from, entry.name), join(to, entry.name))
+  }
+}
+
+/** The build replaces `out`: refuse a folder that holds anything but an earlier build. */
+async function checkReplaceable(out: string): Promise<void> {
+  const info = await stat(out).catch(() => undefined)
+  if (!info) return
+  if (!info.isDirectory()) throw new Error(`${out} is a file, not a folder`)
+  const entries = await readdir(out)
+  if (entries.length === 0) return
+  if (!entries.includes('index.html') || !entries.includes('assets')) {
+    throw new Error(`${out} is not empty and is not an earlier site build: choose another --out`)
+  }
+  if (resolve(out) === resolve('.') || resolve(out).split(sep).length < 2) throw new Error(`refusing to replace ${out}`)
+}
