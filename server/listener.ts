@@ -30,7 +30,7 @@ async function matches(doc: SanityDocument | null, options: ListenOptions): Prom
   if (!doc) return false
   if (options.publicOnly && doc._id.includes('.')) return false
   if (!options.includeAllVersions && doc._id.startsWith('versions.')) return false
-  const result = await evaluateOver(options.filter, [doc], options.params)
+  const result = await evaluateOver(options.filter, [doc], options.params, {signal: options.signal})
   return Array.isArray(result) ? result.length > 0 : result !== null && result !== undefined && result !== false
 }
 

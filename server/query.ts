@@ -1,5 +1,6 @@
 import {evaluate, parse, type ExprNode} from 'groq-js'
 import {ApiError} from './errors.js'
+import {cooperativeSource, defaultMaxResultBytes, defaultQueryTimeoutMs, QueryBudget} from './query/budget.js'
 import type {Dataset} from './store.js'
 import type {SanityDocument} from './types.js'
 
@@ -22,6 +23,12 @@ export interface QueryOptions {
   hideVersions: boolean
   identity: string
   useIndexes?: boolean
+  /** the request's signal: once it aborts, evaluation stops within one time slice and runQuery throws */
+  signal?: AbortSignal | undefined
+  /** time limit; default AHP_QUERY_TIMEOUT_MS, else 10,000 ms. Past it: 408 `queryTimeout` */
+  timeoutMs?: number | undefined
+  /** bound on the result's JSON size; default AHP_QUERY_MAX_RESULT_BYTES, else 64 MiB. Past it: 400 `queryResultTooLarge` */
+  maxResultBytes?: number | undefined
 }
 
 interface View {
@@ -361,11 +368,86 @@ function narrow(node: unknown, view: View, params: Record<string, unknown>, orde
         const positions = order()
         docs = [...docs].sort((a, b) => (positions.get(a) ?? 0) - (positions.get(b) ?? 0))
       }
-      if (found.exact) return {type: 'Value', value: docs}
-      out.base = {type: 'Value', value: docs}
+      if (found.exact) return candidateNode(docs)
+      out.base = candidateNode(docs)
     }
   }
   return out
+}
+
+/** Narrowed candidates: a Value node, marked so that `cooperate` can turn a large one into a source. */
+const candidateNodes = new WeakSet<object>()
+function candidateNode(docs: SanityDocument[]): {type: 'Value'; value: SanityDocument[]} {
+  const node = {type: 'Value' as const, value: docs}
+  candidateNodes.add(node)
+  return node
+}
+
+/** Reserved parameter names: the query's own parameters are substituted at parse time, so none can clash. */
+const SOURCE_PARAM = '__ahp_source_'
+/** Candidate lists shorter than this stay plain values: a source costs more than it saves. */
+const COOPERATIVE_MIN_ITEMS = 64
+
+/**
+ * Makes the tree give the event loop back: every `*` and every large narrowed candidate list becomes
+ * a Parameter node whose value is a cooperative source (see query/budget.ts). groq-js evaluates a
+ * Parameter afresh each time, so a correlated subquery re-iterates its source per outer item, and
+ * each iteration checks the budget.
+ */
+function cooperate(tree: unknown, everything: readonly SanityDocument[], budget: QueryBudget): {tree: ExprNode; params: Record<string, unknown>} {
+  const params: Record<string, unknown> = {}
+  let next = 0
+  const sourceFor = (items: readonly unknown[]) => {
+    const name = `${SOURCE_PARAM}${next++}`
+    params[name] = cooperativeSource(items, budget)
+    return {type: 'Parameter', name}
+  }
+  let everythingNode: unknown
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk)
+    if (typeof node !== 'object' || node === null) return node
+    if (isNode(node)) {
+      if (node.type === 'Everything') return (everythingNode ??= sourceFor(everything))
+      if (node.type === 'Value') {
+        return candidateNodes.has(node) && Array.isArray(node.value) && node.value.length >= COOPERATIVE_MIN_ITEMS ? sourceFor(node.value) : node
+      }
+    }
+    const out: Record<string, unknown> = {}
+    for (const [key, value] of Object.entries(node)) out[key] = walk(value)
+    return out
+  }
+  return {tree: walk(tree) as ExprNode, params}
+}
+
+/** The JSON size of a value, counted until it passes `limit` (then any number above it). */
+function jsonSizeOver(value: unknown, limit: number): boolean {
+  let size = 0
+  const visit = (v: unknown): boolean => {
+    if (typeof v === 'string') size += v.length + 2
+    else if (typeof v === 'number' || typeof v === 'boolean') size += 8
+    else if (v === null || v === undefined) size += 4
+    else if (Array.isArray(v)) {
+      size += 2
+      for (const item of v) if (visit(item)) return true
+    } else if (typeof v === 'object') {
+      size += 2
+      for (const [key, item] of Object.entries(v)) {
+        size += key.length + 4
+        if (visit(item)) return true
+      }
+    }
+    return size > limit
+  }
+  return visit(value)
+}
+
+function resultTooLarge(limit: number): ApiError {
+  return new ApiError(
+    400,
+    'queryResultTooLarge',
+    `Query result is larger than ${limit} bytes (AHP_QUERY_MAX_RESULT_BYTES): narrow the query with filters and a projection, or paginate with slices such as [0...100]`,
+    {maxResultBytes: limit},
+  )
 }
 
 const orderCaches = new WeakMap<View, Map<SanityDocument, number>>()
@@ -387,16 +469,50 @@ export function parseQuery(query: string, params: Record<string, unknown>): Expr
   const key = `${JSON.stringify(params)}\u0000${query}`
   const cached = parseCache.get(key)
   if (cached) return cached
+  let tree: ExprNode
   try {
-    const tree = parse(query, {params})
-    if (parseCache.size >= PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value as string)
-    parseCache.set(key, tree)
-    return tree
+    tree = parse(query, {params})
   } catch (err) {
     const position = typeof (err as {position?: unknown}).position === 'number' ? (err as {position: number}).position : 0
     const description = err instanceof Error ? err.message : String(err)
     throw new ApiError(400, 'queryParseError', description, {start: position, end: position + 1, query})
   }
+  const missing = missingParameter(tree)
+  if (missing !== undefined) {
+    // hosted Sanity's wording; groq-js alone would evaluate the parameter as null
+    const at = parameterPosition(query, missing)
+    throw new ApiError(400, 'queryParseError', `param $${missing} referenced, but not provided`, {start: at, end: at + missing.length + 1, query})
+  }
+  if (parseCache.size >= PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value as string)
+  parseCache.set(key, tree)
+  return tree
+}
+
+/** groq-js substitutes every provided parameter at parse time: a Parameter node left in the tree was not provided. */
+function missingParameter(node: unknown): string | undefined {
+  if (Array.isArray(node)) {
+    for (const item of node) {
+      const found = missingParameter(item)
+      if (found !== undefined) return found
+    }
+    return undefined
+  }
+  if (!isNode(node) || node.type === 'Value') return undefined
+  // `$identity` is a legacy default parameter (the conformance suite's "Default $identity param"): groq-js answers null
+  if (node.type === 'Parameter' && typeof node.name === 'string' && node.name !== 'identity') return node.name
+  for (const value of Object.values(node)) {
+    if (typeof value === 'object' && value !== null) {
+      const found = missingParameter(value)
+      if (found !== undefined) return found
+    }
+  }
+  return undefined
+}
+
+/** Where `$name` first stands in the query as a parameter (0 when not found). */
+function parameterPosition(query: string, name: string): number {
+  const pattern = new RegExp(`\\$${name.replace(/[^A-Za-z0-9_]/g, '')}(?![A-Za-z0-9_])`)
+  return Math.max(0, query.search(pattern))
 }
 
 export interface QueryResult {
@@ -404,30 +520,62 @@ export interface QueryResult {
   ms: number
 }
 
+/**
+ * Evaluates a query with groq-js over the perspective's view, narrowed by the indexes. Never holds
+ * the event loop for more than a time slice; stops on `signal` (throws) and at `timeoutMs` (408
+ * `queryTimeout`); refuses results over `maxResultBytes` (400 `queryResultTooLarge`).
+ */
 export async function runQuery(dataset: Dataset, query: string, options: QueryOptions): Promise<QueryResult> {
   const started = performance.now()
   const tree = parseQuery(query, options.params)
   const view = viewFor(dataset, options)
-  const narrowed = options.useIndexes === false ? tree : (narrow(tree, view, options.params, () => orderOf(view)) as ExprNode)
-  let result: unknown
-  try {
-    const value = await evaluate(narrowed, {
-      dataset: view.docs,
-      params: options.params,
-      identity: options.identity,
-      sanity: {projectId: 'local', dataset: dataset.name},
-      dereference: ({_ref}) => view.byId.get(_ref) ?? null,
-    })
-    result = await value.get()
-  } catch (err) {
-    if (err instanceof ApiError) throw err
-    throw new ApiError(400, 'queryExecutionError', err instanceof Error ? err.message : String(err), {query})
-  }
+  const narrowed = options.useIndexes === false ? tree : narrow(tree, view, options.params, () => orderOf(view))
+  const result = await evaluateWithBudget(narrowed, view.docs, options, {
+    identity: options.identity,
+    sanity: {projectId: 'local', dataset: dataset.name},
+    dereference: ({_ref}: {_ref: string}) => view.byId.get(_ref) ?? null,
+  }, query)
   return {result, ms: Math.round(performance.now() - started)}
 }
 
-/** Evaluates a query over explicit documents (listener filters, patch and delete by query). */
-export async function evaluateOver(tree: ExprNode, docs: SanityDocument[], params: Record<string, unknown>): Promise<unknown> {
-  const value = await evaluate(tree, {dataset: docs, params})
-  return value.get()
+export interface EvaluationLimits {
+  signal?: AbortSignal | undefined
+  timeoutMs?: number | undefined
+  maxResultBytes?: number | undefined
+}
+
+type EvaluateOptions = NonNullable<Parameters<typeof evaluate>[1]>
+
+async function evaluateWithBudget(
+  tree: unknown,
+  docs: SanityDocument[],
+  limits: EvaluationLimits,
+  context: Omit<EvaluateOptions, 'dataset' | 'params'>,
+  query?: string,
+): Promise<unknown> {
+  const budget = new QueryBudget(limits.timeoutMs ?? defaultQueryTimeoutMs(), limits.signal)
+  const {tree: cooperative, params} = cooperate(tree, docs, budget)
+  let result: unknown
+  try {
+    result = await budget.run(Promise.resolve(evaluate(cooperative as ExprNode, {...context, dataset: docs, params})).then((value) => value.get()))
+  } catch (err) {
+    if (err instanceof ApiError) throw err
+    throw new ApiError(400, 'queryExecutionError', err instanceof Error ? err.message : String(err), query === undefined ? {} : {query})
+  }
+  const maxResultBytes = limits.maxResultBytes ?? defaultMaxResultBytes()
+  if (jsonSizeOver(result, maxResultBytes)) throw resultTooLarge(maxResultBytes)
+  return result
+}
+
+/**
+ * Evaluates a parsed query over explicit documents (listener filters, patch and delete by query),
+ * under the same time limit as `runQuery`. `params` were substituted when the tree was parsed.
+ */
+export async function evaluateOver(
+  tree: ExprNode,
+  docs: SanityDocument[],
+  _params: Record<string, unknown>,
+  limits: EvaluationLimits = {},
+): Promise<unknown> {
+  return evaluateWithBudget(tree, docs, limits, {})
 }

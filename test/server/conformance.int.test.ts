@@ -16,6 +16,9 @@ import {startTestServer, type TestServer} from './helpers.js'
 const SUITE = process.env.AHP_GROQ_SUITE ?? fileURLToPath(new URL('../../../shared/groq-test-suite/suite.ndjson.gz', import.meta.url))
 const DEEPLY_NESTED = /^test-filters?-(documents|literals)-nested-([3-9]|\d\d+)$/
 const CONCURRENCY = 32
+const SUITE_PRESENT = existsSync(SUITE)
+const SKIP_REASON = `GROQ conformance suite not found at ${SUITE}: put shared/ beside the repository or set AHP_GROQ_SUITE`
+if (!SUITE_PRESENT) console.warn(`skipped: ${SKIP_REASON}`)
 
 interface SuiteDataset {
   _id: string
@@ -42,7 +45,7 @@ const tests: SuiteTest[] = []
 let skipped = 0
 
 beforeAll(async () => {
-  if (!existsSync(SUITE)) throw new Error(`GROQ conformance suite not found at ${SUITE}: put shared/ beside the repository or set AHP_GROQ_SUITE`)
+  if (!SUITE_PRESENT) return
   const lines = gunzipSync(readFileSync(SUITE)).toString('utf8').split('\n').filter(Boolean)
   const remote = new Set<string>()
   for (const line of lines) {
@@ -55,7 +58,8 @@ beforeAll(async () => {
     else tests.push(entry)
   }
   datasets.set('', {name: 'suite-empty', documents: []})
-  t = await startTestServer()
+  // thousands of queries from one caller: lift the per-caller cap and the per-address rate limit (0: off)
+  t = await startTestServer({maxQueriesInFlight: CONCURRENCY, requestsPerSecond: 0})
   const timestamp = new Date().toISOString()
   for (const {name, documents} of datasets.values()) {
     const dataset = t.server.store.create(name)
@@ -110,12 +114,15 @@ function overHttp(test: SuiteTest, name: string): Promise<Outcome> {
   })
 }
 
+/** Hosted Sanity refuses a query that references a parameter not provided; groq-js evaluates it as null. */
+const MISSING_PARAM = /^400 param \$\w+ referenced, but not provided$/
+
 const expectedOutcome = (test: SuiteTest, outcome: Outcome): boolean =>
   test.valid ? outcome.ok && outcome.json === normalise(test.result) : !outcome.ok
 
-test('every GROQ conformance test returns over HTTP what groq-js returns in-process', async () => {
+test.skipIf(!SUITE_PRESENT)(`every GROQ conformance test returns over HTTP what groq-js returns in-process${SUITE_PRESENT ? '' : ` (skipped: ${SKIP_REASON})`}`, async () => {
   const mismatches: string[] = []
-  const figures = {tests: tests.length, skipped, inProcessPassed: 0, httpPassed: 0, same: 0}
+  const figures = {tests: tests.length, skipped, inProcessPassed: 0, httpPassed: 0, same: 0, refusedAsHosted: 0}
   let next = 0
   async function worker() {
     while (next < tests.length) {
@@ -127,6 +134,8 @@ test('every GROQ conformance test returns over HTTP what groq-js returns in-proc
       if (expectedOutcome(test, remote)) figures.httpPassed++
       const same = local.ok && remote.ok ? local.json === remote.json : local.ok === remote.ok
       if (same) figures.same++
+      // the one intended difference: refused as hosted Sanity refuses it, which the suite expects too
+      else if (!test.valid && !remote.ok && MISSING_PARAM.test(remote.error)) figures.refusedAsHosted++
       else mismatches.push(`${test._id}: in-process ${local.ok ? local.json.slice(0, 200) : `error ${local.error}`} / http ${remote.ok ? remote.json.slice(0, 200) : `error ${remote.error}`}`)
     }
   }
@@ -135,8 +144,8 @@ test('every GROQ conformance test returns over HTTP what groq-js returns in-proc
     `GROQ conformance over HTTP: ${figures.tests} tests run, ${figures.skipped} skipped; ` +
       `in-process ${figures.inProcessPassed} passed / ${figures.tests - figures.inProcessPassed} failed; ` +
       `HTTP ${figures.httpPassed} passed / ${figures.tests - figures.httpPassed} failed; ` +
-      `${figures.same} identical to in-process, ${mismatches.length} different`,
+      `${figures.same} identical to in-process, ${figures.refusedAsHosted} refused for a missing parameter as hosted Sanity does, ${mismatches.length} different`,
   )
   expect(mismatches.slice(0, 25)).toEqual([])
-  expect(figures.httpPassed).toBe(figures.inProcessPassed)
+  expect(figures.httpPassed).toBe(figures.inProcessPassed + figures.refusedAsHosted)
 }, 600_000)

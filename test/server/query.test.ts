@@ -1,10 +1,7 @@
-import {mkdtempSync, rmSync} from 'node:fs'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
-import {afterAll, beforeAll, describe, expect, test} from 'vitest'
+import {describe, expect, test} from 'vitest'
 import {runQuery, type QueryOptions} from '../../server/query.js'
-import {Store, type Dataset} from '../../server/store.js'
 import type {SanityDocument} from '../../server/types.js'
+import {useDataset} from './query-dataset.js'
 
 /** Index narrowing must never change a result: every shape, with indexes on and off. */
 
@@ -39,20 +36,7 @@ const queries: [string, Record<string, unknown>][] = [
   ['*[_type == "article"][0].author->name', {}],
 ]
 
-let store: Store
-let dataset: Dataset
-const dir = mkdtempSync(join(tmpdir(), 'ahp-query-'))
-
-beforeAll(() => {
-  store = new Store(dir, {synchronous: 'normal'})
-  dataset = store.create('test')
-  dataset.commit({id: 'load', timestamp: new Date(0).toISOString(), author: 'test', changes: docs.map((doc) => ({id: doc._id, before: null, after: doc, mutations: []}))})
-})
-
-afterAll(() => {
-  store.close()
-  rmSync(dir, {recursive: true, force: true})
-})
+const dataset = useDataset(docs)
 
 const base = (perspective: string[], publicOnly = false): Omit<QueryOptions, 'params'> => ({perspective, publicOnly, hideVersions: false, identity: 'me'})
 
@@ -60,8 +44,8 @@ describe('index narrowing gives the same results as a full scan', () => {
   for (const perspective of [['raw'], ['published'], ['drafts']]) {
     for (const [query, params] of queries) {
       test(`${perspective.join(',')}: ${query}`, async () => {
-        const scanned = await runQuery(dataset, query, {...base(perspective), params, useIndexes: false})
-        const indexed = await runQuery(dataset, query, {...base(perspective), params})
+        const scanned = await runQuery(dataset(), query, {...base(perspective), params, useIndexes: false})
+        const indexed = await runQuery(dataset(), query, {...base(perspective), params})
         expect(indexed.result).toEqual(scanned.result)
       })
     }
@@ -69,10 +53,10 @@ describe('index narrowing gives the same results as a full scan', () => {
 })
 
 test('the narrowed queries find what they should', async () => {
-  const raw = (query: string) => runQuery(dataset, query, {...base(['raw']), params: {}}).then((r) => r.result)
+  const raw = (query: string) => runQuery(dataset(), query, {...base(['raw']), params: {}}).then((r) => r.result)
   expect(await raw('*[references("p-1")]._id')).toEqual(['a-1', 'a-2'])
   expect(await raw('*[references("p-2")]._id')).toEqual(['a-2', 'a-3', 'drafts.a-4'])
   expect(await raw('*[slug.current == "bo"]._id')).toEqual(['p-2', 'drafts.p-2'])
-  const drafts = await runQuery(dataset, '*[_id == "p-2"][0].name', {...base(['drafts']), params: {}})
+  const drafts = await runQuery(dataset(), '*[_id == "p-2"][0].name', {...base(['drafts']), params: {}})
   expect(drafts.result).toBe('Bo (draft)')
 })
