@@ -1,4 +1,4 @@
-import type {StoredDocument} from '../scripts/lib/sources'
+import type {StoredDocument} from '../sources'
 
 /**
  * Deterministic generated datasets for benchmarks and large-input tests: the same options always

@@ -5,7 +5,7 @@ import {parseArgs} from 'node:util'
 
 import {DOCUMENT_TYPE_NAMES} from '../schemas'
 import {exportContent, forEachLimited, WRITE_CONCURRENCY} from '../scripts/lib/export'
-import {FileSource} from '../scripts/lib/sources'
+import {FileSource} from '../sources'
 import {generateDataset, toNdjson} from './datasets'
 import {runBench} from './harness'
 

@@ -1,7 +1,7 @@
 import {isMainModule, runCommand, runMain, stringOption, type CliIo, type Command} from './lib/cli'
 import {UsageError} from './lib/errors'
 import {exportContent} from './lib/export'
-import {resolveSource} from './lib/sources'
+import {resolveSource} from '../sources'
 
 const USAGE = `Usage: npm run content:export -- [--out DIR] [--source file:PATH|https://HOST] [--dataset NAME] [--perspective published|drafts]
 

@@ -4,7 +4,7 @@ import type {SanityClient} from '@sanity/client'
 import {formatUkTime, parseUkTime, UkTimeError} from '../server/ukTime'
 import {isMainModule, processIo, runCommand, stringOption, type CliIo, type Command, type ParsedValues} from './lib/cli'
 import {CliError, UsageError} from './lib/errors'
-import {parseNdjson, resolveApiSource} from './lib/sources'
+import {parseNdjson, resolveApiSource} from '../sources'
 
 /**
  * `npm run content:releases -- <command>`: Content Releases through @sanity/client's releases API

@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {isMainModule, runMain, stringOption, type Command} from './lib/cli'
 import {UsageError} from './lib/errors'
 import {checkOutDir, writeFilesAtomically} from './lib/report/write'
-import {resolveSource, type StoredDocument} from './lib/sources'
+import {resolveSource, type StoredDocument} from '../sources'
 
 export const contentReport: Command = {
   name: 'content:report',

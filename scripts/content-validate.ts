@@ -1,8 +1,8 @@
 import {isMainModule, runMain, stringOption, type Command} from './lib/cli'
 import {UsageError} from './lib/errors'
-import {resolveSource} from './lib/sources'
-import {LEVELS} from './lib/validate/problem'
-import {FORMATS, renderReport} from './lib/validate/report'
+import {resolveSource} from '../sources'
+import {LEVELS} from '../validation/problem'
+import {FORMATS, renderReport} from '../validation/report'
 
 /** Narrow an option to one of a list, or fail with a usage error naming the choices. */
 function oneOf<T extends string>(name: string, value: string | undefined, choices: readonly T[], fallback: T): T {
@@ -48,7 +48,7 @@ Exit codes: 0 valid, 1 content errors, 2 usage errors.
         }
       : undefined
     // Loaded here, not at the top: importing Sanity takes seconds, and --help or a usage error should not wait.
-    const {validateSource} = await import('./lib/validate/validateDataset')
+    const {validateSource} = await import('../validation/validateDataset')
     const report = await validateSource(source, {onProgress: progress})
     io.stdout(renderReport(report, format, level, source.description))
     return report.problems.some((problem) => problem.level === 'error') ? 1 : 0

@@ -25,8 +25,8 @@ function strongRefs(value: unknown, out: Set<string>): Set<string> {
 
 export const schemaReleaseValidator: ReleaseValidator = async (input: ReleaseValidationInput): Promise<ReleaseProblem[]> => {
   const [{validateSource}, {FileSource}] = await Promise.all([
-    import('../scripts/lib/validate/validateDataset.js'),
-    import('../scripts/lib/sources/fileSource.js'),
+    import('../validation/validateDataset.js'),
+    import('../sources/fileSource.js'),
   ])
   const source = FileSource.fromDocuments(input.documents, `release ${input.releaseId}`)
   const report = await validateSource(source)

@@ -15,7 +15,7 @@ import {contentExport} from '../scripts/content-export'
 import type {CliIo} from '../scripts/lib/cli'
 import {buildExport, ExportProblems, fetchDocuments, fetchImageAssets, imageAssetIds, portableTextToHtml, ROUTES, routeFor} from '../scripts/lib/export'
 import {typeOf, type JsonSchema} from '../scripts/lib/export/jsonSchemaToTs'
-import {FileSource} from '../scripts/lib/sources'
+import {FileSource} from '../sources'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'export')
 const VALID = join(FIXTURES, 'valid.ndjson')

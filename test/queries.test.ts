@@ -31,7 +31,7 @@ import type {
   QuickGuidesByFrameworkQueryResult,
   ResourcesByPublisherQueryResult,
 } from '../sanity.types'
-import {FileSource, type StoredDocument} from '../scripts/lib/sources'
+import {FileSource, type StoredDocument} from '../sources'
 
 /** The seed content, read the way a frontend reads it: GROQ over published documents. */
 const seed = new FileSource(join(import.meta.dirname, '..', 'content', 'dataset.ndjson'), 'published')

@@ -3,8 +3,8 @@ import {join} from 'node:path'
 
 import {describe, expect, test} from 'vitest'
 
-import {FileSource, parseNdjson, type StoredDocument} from '../scripts/lib/sources'
-import {validateSource} from '../scripts/lib/validate/validateDataset'
+import {FileSource, parseNdjson, type StoredDocument} from '../sources'
+import {validateSource} from '../validation/validateDataset'
 import {runCli} from './helpers/runCli'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures')

@@ -5,7 +5,7 @@ import type {BrowserContext, Page} from 'playwright-core'
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest'
 import {createLocalClient} from '../../server/client.js'
 import {exportContent} from '../../scripts/lib/export/index.js'
-import {resolveSource} from '../../scripts/lib/sources/index.js'
+import {resolveSource} from '../../sources/index.js'
 import {ACCOUNTS, COLD_LOAD, chromiumAvailable, startStudioEnv, type StudioEnv} from './harness.js'
 
 /**

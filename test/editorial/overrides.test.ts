@@ -2,8 +2,8 @@ import {describe, expect, test} from 'vitest'
 
 import {DOCUMENT_PLAN} from '../../editorial/dataset'
 import {checkDocument} from '../../editorial/engine'
-import {FileSource, type StoredDocument} from '../../scripts/lib/sources'
-import {validateSource} from '../../scripts/lib/validate/validateDataset'
+import {FileSource, type StoredDocument} from '../../sources'
+import {validateSource} from '../../validation/validateDataset'
 
 /**
  * Editors are never stuck: each check can be switched off for a field or a whole page, with a

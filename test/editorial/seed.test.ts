@@ -4,8 +4,8 @@ import {expect, test} from 'vitest'
 
 import {checkDataset} from '../../editorial/dataset'
 import {ruleById} from '../../editorial/rules'
-import {FileSource, type StoredDocument} from '../../scripts/lib/sources'
-import {validateSource} from '../../scripts/lib/validate/validateDataset'
+import {FileSource, type StoredDocument} from '../../sources'
+import {validateSource} from '../../validation/validateDataset'
 
 /**
  * CI refuses a dataset that breaks the hard rules: the seed content must pass every editorial

@@ -4,8 +4,8 @@ import {describe, expect, test} from 'vitest'
 
 import {checkField} from '../../editorial/engine'
 import type {Finding} from '../../editorial/types'
-import {FileSource} from '../../scripts/lib/sources'
-import {validateSource} from '../../scripts/lib/validate/validateDataset'
+import {FileSource} from '../../sources'
+import {validateSource} from '../../validation/validateDataset'
 import {blocksText, SOURCE_PAGE, sourcePageBlocks, type Block} from '../helpers/sourcePage'
 
 /**

@@ -3,7 +3,7 @@ import {createHash} from 'node:crypto'
 import type {PortableTextBlock} from '@portabletext/types'
 
 import {documentContracts, manifestContract, typeIndexContract, type ExportedTypeName, type IndexEntry, type Manifest, EXPORT_SCHEMA_VERSION} from '../../../contracts'
-import type {StoredDocument} from '../sources'
+import type {StoredDocument} from '../../../sources'
 import {sortKeysDeep} from './canonicalJson'
 import {IMAGE_ASSET_ID, type ExpandedAsset} from './imageAssets'
 import {portableTextToHtml} from './portableText'

@@ -1,4 +1,4 @@
-import type {ContentSource, Perspective, StoredDocument} from '../sources'
+import type {ContentSource, Perspective, StoredDocument} from '../../../sources'
 
 /**
  * Documents of content types: not system documents (`_.` ids) and not Sanity's own types. The

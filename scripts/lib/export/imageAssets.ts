@@ -1,4 +1,4 @@
-import type {ContentSource, Perspective, StoredDocument} from '../sources'
+import type {ContentSource, Perspective, StoredDocument} from '../../../sources'
 
 /**
  * An image asset as the export gives it in place of `{_type: 'reference', _ref: 'image-…'}`:

@@ -1,5 +1,5 @@
 import {CliError} from '../errors'
-import type {ContentSource} from '../sources'
+import type {ContentSource} from '../../../sources'
 import {stableJson} from './canonicalJson'
 import {buildExport, ExportProblems, formatProblem, type BuiltExport} from './buildExport'
 import {fetchDocuments} from './fetchDocuments'

@@ -1,6 +1,6 @@
 import {resolve} from 'node:path'
 
-import {UsageError} from '../errors'
+import {UsageError} from './errors'
 import {ApiSource} from './apiSource'
 import {FileSource} from './fileSource'
 import type {ContentSource} from './types'

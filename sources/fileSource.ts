@@ -2,7 +2,7 @@ import {readFile} from 'node:fs/promises'
 
 import {evaluate, parse} from 'groq-js'
 
-import {CliError} from '../errors'
+import {CliError} from './errors'
 import {applyPerspective} from './perspective'
 import type {ContentSource, LoadProblem, Perspective, StoredDocument} from './types'
 

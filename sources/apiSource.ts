@@ -1,6 +1,6 @@
 import {createClient, type SanityClient} from '@sanity/client'
 
-import {createLocalClient, localToken} from '../../../server/client'
+import {createLocalClient, localToken} from '../server/client'
 import type {ContentSource, LoadProblem, Perspective} from './types'
 
 export const API_VERSION = '2025-02-19'

@@ -1,8 +1,8 @@
 import {pathToString, validateDocument, type SanityDocument, type Workspace} from 'sanity'
 
-import {checkDataset} from '../../../editorial/dataset'
-import {ruleById} from '../../../editorial/rules'
-import {DOCUMENT_TYPE_NAMES} from '../../../schemas'
+import {checkDataset} from '../editorial/dataset'
+import {ruleById} from '../editorial/rules'
+import {DOCUMENT_TYPE_NAMES} from '../schemas'
 import type {ContentSource, StoredDocument} from '../sources'
 import {checkIntegrity} from './integrity'
 import {compareProblems, type Problem} from './problem'

@@ -1,8 +1,8 @@
 import {createClient, type SanityClient} from '@sanity/client'
 import {createWorkspaceFromConfig, type Workspace} from 'sanity'
 
-import {schemaTypes} from '../../../schemas'
-import {LOCAL_DATASET, LOCAL_PROJECT_ID} from '../../../studio/project'
+import {schemaTypes} from '../schemas'
+import {LOCAL_DATASET, LOCAL_PROJECT_ID} from '../studio/project'
 import {ApiSource, type ContentSource} from '../sources'
 
 /**
