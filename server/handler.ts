@@ -16,7 +16,7 @@ import type {TokenStore} from './auth.js'
 import type {Caller} from './types.js'
 import type {UserStore} from './users.js'
 
-export {newTransactionId} from './ids.js'
+import {newTransactionId} from './ids.js'
 
 /**
  * The web handler: `(request, info) => response`. Every request passes the same guards in one
@@ -68,6 +68,22 @@ export interface HandlerOptions {
   mutationsPerSecond?: number
   /** routes of other modules (health, metrics, images, live events), checked after the built-in ones */
   routes?: (deps: ServerDeps) => Route[]
+  /** told of every answered request (logs and metrics): never of its token, cookies or body */
+  observe?: (event: RequestEvent) => void
+}
+
+/** One answered request, as logs and metrics see it. */
+export interface RequestEvent {
+  requestId: string
+  method: string
+  /** the route's template (`/data/query/:dataset`), `static` for the Studio's files, undefined when no route matched */
+  route: string | undefined
+  status: number
+  durationMs: number
+  /** role and user id of the caller, when known */
+  role: Caller['role'] | undefined
+  userId: string | undefined
+  clientAddress: string
 }
 
 /** What the socket layer knows of a request beyond the Request itself. */
@@ -198,7 +214,7 @@ export function createHandler(store: Store, options: HandlerOptions): Handler {
     }
   }
 
-  return async function handle(request: Request, info: RequestInfo = {clientAddress: 'local'}): Promise<Response> {
+  async function handle(request: Request, info: RequestInfo, seen: Partial<RequestEvent>): Promise<Response> {
     let url: URL
     try {
       url = new URL(request.url)
@@ -219,7 +235,10 @@ export function createHandler(store: Store, options: HandlerOptions): Handler {
     }
     try {
       requests.take(info.clientAddress)
-      if (serveStatic && !isApiPath(url.pathname)) return serveStatic(request, url)
+      if (serveStatic && !isApiPath(url.pathname)) {
+        seen.route = 'static'
+        return serveStatic(request, url)
+      }
       let {raw, decoded} = segmentsOf(url.pathname)
       let apiVersion = '1'
       const versionMatch = VERSION_SEGMENT.exec(raw[0] ?? '')
@@ -238,7 +257,10 @@ export function createHandler(store: Store, options: HandlerOptions): Handler {
         throw new ApiError(405, 'httpMethodNotAllowed', `Method ${request.method} not allowed here: use ${found.methodNotAllowed.join(', ')}`)
       }
       const {route} = found
-      const caller = route.access === 'session' ? {role: null, userId: 'anonymous'} : authenticate(request)
+      seen.route = route.path
+      const caller: Caller = route.access === 'session' ? {role: null, userId: 'anonymous'} : authenticate(request)
+      seen.role = caller.role
+      seen.userId = caller.userId
       requireAccess(route.access, caller)
       if (route.rateLimit === 'mutation') mutations.take(info.clientAddress)
       const bodyLimit = route.body === 'asset' ? maxAsset : maxBody
@@ -268,5 +290,30 @@ export function createHandler(store: Store, options: HandlerOptions): Handler {
       }
       return errorResponse(err, headers)
     }
+  }
+
+  return async function observed(request: Request, info: RequestInfo = {clientAddress: 'local'}): Promise<Response> {
+    const started = performance.now()
+    const requestId = request.headers.get('x-request-id')?.match(/^[\w.-]{1,64}$/)?.[0] ?? newTransactionId()
+    const seen: Partial<RequestEvent> = {}
+    const response = await handle(request, info, seen)
+    if (!response.headers.has('x-request-id')) {
+      try {
+        response.headers.set('x-request-id', requestId)
+      } catch {
+        // a Response with immutable headers (Response.error()) keeps them
+      }
+    }
+    options.observe?.({
+      requestId,
+      method: request.method,
+      route: seen.route,
+      status: response.status,
+      durationMs: performance.now() - started,
+      role: seen.role,
+      userId: seen.userId,
+      clientAddress: info.clientAddress,
+    })
+    return response
   }
 }
