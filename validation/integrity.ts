@@ -7,6 +7,14 @@ function withArticle(word: string): string {
   return `${/^[aeiou]/i.test(word) ? 'an' : 'a'} ${word}`
 }
 
+const ASSET_TYPES: Record<string, string> = {'sanity.imageAsset': 'image', 'sanity.fileAsset': 'file'}
+
+function missingMessage(reference: FoundReference): string {
+  const asset = reference.allowedTypes.map((type) => ASSET_TYPES[type]).find(Boolean)
+  if (asset) return `uses ${asset} asset "${reference.ref}", which is not in the dataset: upload the ${asset} again in the Studio, or remove it`
+  return `refers to "${reference.ref}", which does not exist: point it at an existing ${reference.allowedTypes.join(' or ')}, or remove it`
+}
+
 interface FoundReference {
   path: Path
   ref: string
@@ -52,6 +60,10 @@ export function collectReferences(value: unknown, type: SchemaType, path: Path =
  * to a document of an allowed type, and every draft has a published document (a warning:
  * normal in the Studio, but odd in a dataset to import). Slug uniqueness is the schema's own
  * rule, which queries the dataset being checked.
+ *
+ * `documents` is the whole dataset, Sanity's own documents included: an image's `asset` is a
+ * reference to a `sanity.imageAsset` (a file's to a `sanity.fileAsset`), so assets are targets
+ * like any document. Only documents of the schema's types (`typeOf` knows them) are checked.
  */
 export function checkIntegrity(documents: readonly StoredDocument[], typeOf: (name: string) => SchemaType | undefined): Problem[] {
   const problems: Problem[] = []
@@ -82,7 +94,7 @@ export function checkIntegrity(documents: readonly StoredDocument[], typeOf: (na
           documentId: doc._id,
           documentType: doc._type,
           path: where,
-          message: `refers to "${reference.ref}", which does not exist: point it at an existing ${reference.allowedTypes.join(' or ')}, or remove it`,
+          message: missingMessage(reference),
         })
       } else if (!reference.allowedTypes.includes(targetType)) {
         problems.push({

@@ -105,7 +105,8 @@ export async function validateSource(source: ContentSource, options: ValidateOpt
     return found
   })
   problems.push(...perDocument.flat())
-  problems.push(...checkIntegrity(toCheck, (name) => workspace.schema.get(name)))
+  // Every document, assets included: they are what image and file fields refer to.
+  problems.push(...checkIntegrity(documents, (name) => (known.has(name) ? workspace.schema.get(name) : undefined)))
 
   // A field with several failing rules that share one message (required, integer, min) is one
   // problem; and a missing field's own message explains its sub-fields' bare "Required".
