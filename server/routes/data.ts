@@ -22,6 +22,18 @@ function paramsFromSearch(url: URL): Record<string, unknown> {
   return params
 }
 
+/** The ids a mutation names (`create*._id`, `delete.id`, `patch.id`); patches by query are checked by what they change. */
+function namedIds(mutation: unknown): string[] {
+  if (!isRecord(mutation)) return []
+  const ids: string[] = []
+  for (const body of Object.values(mutation)) {
+    if (!isRecord(body)) continue
+    if (typeof body._id === 'string') ids.push(body._id)
+    if (typeof body.id === 'string') ids.push(body.id)
+  }
+  return ids
+}
+
 /** System documents (`_.releases.*`) change only through release actions, never by a mutation. */
 function refuseSystemDocuments(ids: Iterable<string>): void {
   for (const id of ids) {
@@ -102,6 +114,7 @@ export function dataRoutes(deps: ServerDeps): Route[] {
     const mutations = body.mutations
     const transactionId = typeof body.transactionId === 'string' && body.transactionId ? body.transactionId : newTransactionId()
     const dryRun = flag(ctx.url, 'dryRun') || body.dryRun === true
+    refuseSystemDocuments(mutations.flatMap(namedIds))
     return withWriteLock(dataset, async () => {
       const tx = new TransactionBuilder(dataset, transactionId, new Date().toISOString())
       const results: MutationResult[] = []
