@@ -13,6 +13,7 @@ import {ensureTls, type TlsFiles} from './tls.js'
 import {createPresence} from './presence.js'
 import {UserStore} from './users.js'
 import {intSetting} from './http/limits.js'
+import {signInSettingsFromEnv, type SignInSettings} from './signin/settings.js'
 
 /** how long a TLS handshake may take */
 const HANDSHAKE_TIMEOUT_MS = 10_000
@@ -49,6 +50,11 @@ export interface ServerConfig {
   maxListenersPerCaller?: number | undefined
   requestsPerSecond?: number | undefined
   mutationsPerSecond?: number | undefined
+  /** sign-in: session lifetimes, local accounts, the OpenID provider (AHP_SESSION_*, AHP_LOCAL_ACCOUNTS, AHP_OIDC_*) */
+  signIn?: Partial<SignInSettings> | undefined
+  /** connection timeouts (ms): a TLS handshake, and a connection with no traffic; tests shorten them */
+  handshakeTimeoutMs?: number | undefined
+  idleTimeoutMs?: number | undefined
 }
 
 export interface RunningServer {
@@ -95,6 +101,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
     maxListenersPerCaller: optional('AHP_MAX_LISTENERS'),
     requestsPerSecond: optional('AHP_RATE_LIMIT_REQUESTS'),
     mutationsPerSecond: optional('AHP_RATE_LIMIT_MUTATIONS'),
+    signIn: signInSettingsFromEnv(env),
     port,
     host: env.AHP_HOST || '127.0.0.1',
     dataDir: env.AHP_DATA_DIR || './data',
@@ -175,7 +182,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const hostNames = ['localhost', '127.0.0.1', `${config.projectId}.localhost`]
   const tls = await ensureTls(config.dataDir, hostNames)
   const store = new Store(config.dataDir, {synchronous: config.synchronous ?? 'full'})
-  const tokens = new TokenStore(config.dataDir, config.adminToken)
+  // sessions end by the server's clock (tests move a ManualClock instead of waiting)
+  const tokens = new TokenStore(config.dataDir, config.adminToken, {now: () => (config.clock ?? systemClock).now().getTime()})
   const users = new UserStore(config.dataDir)
   let boundPort = config.port
   const handlerOptions: HandlerOptions = {
@@ -189,6 +197,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     if (value !== undefined) handlerOptions[key] = value
   }
   if (config.studioDir) handlerOptions.studioDir = config.studioDir
+  if (config.signIn) handlerOptions.signIn = config.signIn
   if (config.corsOrigins) handlerOptions.corsOrigins = config.corsOrigins
   if (config.maxBodyBytes) handlerOptions.maxBodyBytes = config.maxBodyBytes
   if (config.maxAssetBytes) handlerOptions.maxAssetBytes = config.maxAssetBytes
@@ -200,7 +209,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   const open = new Set<AbortController>()
 
   const server = createSecureServer(
-    {key: tls.key, cert: tls.cert, allowHTTP1: true, handshakeTimeout: HANDSHAKE_TIMEOUT_MS, maxSessionMemory: 20},
+    {key: tls.key, cert: tls.cert, allowHTTP1: true, handshakeTimeout: config.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS, maxSessionMemory: 20},
     (req: NodeRequest, res: NodeResponse) => {
     const controller = new AbortController()
     open.add(controller)
@@ -230,7 +239,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   )
   server.on('sessionError', () => {})
   // a connection that sends nothing for a while is closed; listeners send a keep-alive every 25 s
-  server.setTimeout(IDLE_TIMEOUT_MS, (socket?: unknown) => (socket as {destroy?: () => void} | undefined)?.destroy?.())
+  server.setTimeout(config.idleTimeoutMs ?? IDLE_TIMEOUT_MS, (socket?: unknown) => (socket as {destroy?: () => void} | undefined)?.destroy?.())
   // HTTP/1.1 over the same port: headers must arrive within 20 s, a whole request within 5 min
   Object.assign(server, {headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 0})
   // the presence socket: browsers open WebSockets over HTTP/1.1 (server/presence.ts)
