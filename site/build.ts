@@ -5,7 +5,7 @@ import {readExport} from './content'
 import {NHSUK_DIR} from './css'
 import {loadPage, loadSiteMap} from './pages'
 import type {ImageUrls} from './portableText'
-import {SiteRenderer} from './render'
+import {collectClasses, SiteRenderer} from './render'
 import {assetDimensions} from './images'
 
 export interface BuildOptions {
@@ -73,11 +73,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
 
   async function writeSite(out: string): Promise<BuildSummary> {
   const paths = siteMap.paths()
+  const classes = new Set<string>()
   let largest = {path: '/', bytes: 0}
   let done = 0
   const write = async (path: string) => {
     const page = await loadPage(content.reader, path, siteMap, images)
     const html = renderer.render(page)
+    collectClasses(html, classes)
     const file = join(out, fileForPath(path))
     await mkdir(dirname(file), {recursive: true})
     await writeFile(file, html)
@@ -99,9 +101,13 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
     }),
   )
   if (failure) throw failure.error
-  await writeFile(join(out, '404.html'), renderer.renderNotFound())
+  const notFound = renderer.renderNotFound()
+  collectClasses(notFound, classes)
+  await writeFile(join(out, '404.html'), notFound)
   await mkdir(join(out, 'assets'), {recursive: true})
-  await writeFile(join(out, 'assets', 'site.css'), renderer.css)
+  // The stylesheet holds the design system's rules for the classes these pages use, no more.
+  const css = renderer.cssFor(classes)
+  await writeFile(join(out, 'assets', 'site.css'), css)
   // The design system's icons (favicons, the manifest, the arrows its CSS points at).
   await copyTree(join(NHSUK_DIR, 'assets'), join(out, 'assets'))
   for (const {from, to} of [...imageFiles.values()].sort((a, b) => (a.to < b.to ? -1 : 1))) {
@@ -112,7 +118,7 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
       throw new Error(`the export has no image file ${relative(process.cwd(), from)}: export again`)
     }
   }
-  const cssBytes = Buffer.byteLength(renderer.css)
+  const cssBytes = Buffer.byteLength(css)
   await rm(final, {recursive: true, force: true})
   await rename(out, final)
   return {pages: paths.length, files: paths.length + 2 + imageFiles.size, largestPage: {path: largest.path, bytes: largest.bytes + cssBytes}, cssBytes}

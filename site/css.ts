@@ -7,10 +7,16 @@ const require = createRequire(import.meta.url)
 /** nhsuk-frontend's `dist/nhsuk` folder: its templates, compiled CSS and assets. */
 export const NHSUK_DIR = join(dirname(require.resolve('nhsuk-frontend/package.json')), 'dist', 'nhsuk')
 
-/** The class names a stylesheet selector needs, unescaped (`.nhsuk-u-width-one-half\@desktop`). */
+/** The class names an element must have for a selector to match it, unescaped (`.nhsuk-u-width-one-half\@desktop`). */
 function selectorClasses(selector: string): string[] {
+  // A class under :not() is one the element must not have: the rule applies without it.
+  let plain = selector
+  for (let before = ''; before !== plain; ) {
+    before = plain
+    plain = plain.replace(/:not\((?:[^()\\]|\\.)*\)/g, '')
+  }
   const classes: string[] = []
-  for (const match of selector.matchAll(/\.((?:[A-Za-z0-9_-]|\\.)+)/g)) classes.push(match[1]!.replace(/\\(.)/g, '$1'))
+  for (const match of plain.matchAll(/\.((?:[A-Za-z0-9_-]|\\.)+)/g)) classes.push(match[1]!.replace(/\\(.)/g, '$1'))
   return classes
 }
 

@@ -11,7 +11,7 @@ import {SECTIONS} from './pages'
 export const TEMPLATES_DIR = fileURLToPath(new URL('./templates', import.meta.url))
 
 /** The nhsuk-frontend components the site's templates import: their templates decide the CSS kept. */
-const NHSUK_COMPONENTS = ['skip-link', 'header', 'footer', 'breadcrumb', 'back-link', 'card', 'summary-list', 'tag', 'inset-text', 'images', 'pagination', 'warning-callout']
+const NHSUK_COMPONENTS = ['skip-link', 'header', 'footer', 'breadcrumb', 'back-link', 'card', 'summary-list', 'tag', 'inset-text', 'images', 'pagination']
 
 /** Where a page is being shown: the public site, or an editor's preview (with what it shows). */
 export interface RenderMode {
@@ -20,7 +20,10 @@ export interface RenderMode {
 
 export class SiteRenderer {
   private readonly env: nunjucks.Environment
-  /** The stylesheet every page links to: the design system's CSS cut down to what the templates use. */
+  /**
+   * The stylesheet for pages rendered live: the design system's CSS cut down to what the templates
+   * can use.
+   */
   readonly css: string
 
   constructor() {
@@ -37,10 +40,18 @@ export class SiteRenderer {
       ...readdirSync(TEMPLATES_DIR).map((name) => readFileSync(join(TEMPLATES_DIR, name), 'utf8')),
       readFileSync(fileURLToPath(new URL('./portableText.ts', import.meta.url)), 'utf8'),
       readFileSync(join(NHSUK_DIR, 'template.njk'), 'utf8'),
-      ...NHSUK_COMPONENTS.map((name) => readFileSync(join(NHSUK_DIR, 'components', name, 'template.njk'), 'utf8')),
+      ...NHSUK_COMPONENTS.flatMap((name) => templatesUnder(join(NHSUK_DIR, 'components', name)).map((file) => readFileSync(file, 'utf8'))),
     ]
     const {used, prefixes} = classesInTemplates(texts)
-    this.css = pruneCss(readNhsukCss(), used, prefixes)
+    this.fullCss = readNhsukCss()
+    this.css = pruneCss(this.fullCss, used, prefixes)
+  }
+
+  private readonly fullCss: string
+
+  /** The stylesheet cut to exactly the classes of pages already rendered (what a static build uses). */
+  cssFor(classes: ReadonlySet<string>): string {
+    return pruneCss(this.fullCss, new Set([...classes, 'js-enabled', 'nhsuk-frontend-supported']), [])
   }
 
   render(page: Page, mode: RenderMode = {}): string {
@@ -57,6 +68,19 @@ export class SiteRenderer {
   renderNotFound(mode: RenderMode = {}): string {
     return this.env.render('404.njk', {pageTitle: 'Page not found', breadcrumbs: [], preview: mode.preview, cssHref: '/assets/site.css'})
   }
+}
+
+/** Every `.njk` file under `dir`: a component's template and its parts (a summary list's row). */
+function templatesUnder(dir: string): string[] {
+  return readdirSync(dir, {recursive: true, encoding: 'utf8'})
+    .filter((name) => name.endsWith('.njk'))
+    .sort()
+    .map((name) => join(dir, name))
+}
+
+/** The class names used in an HTML page, added to `into`. */
+export function collectClasses(html: string, into: Set<string>): void {
+  for (const match of html.matchAll(/\sclass="([^"]*)"/g)) for (const name of match[1]!.split(/\s+/)) if (name) into.add(name)
 }
 
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December']
