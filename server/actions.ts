@@ -1,5 +1,6 @@
 import {ApiError, badRequest} from './errors.js'
 import {assertDocumentId, type TransactionBuilder} from './mutations.js'
+import {strengthenOnPublish} from './references.js'
 import {applyReleaseAction, isReleaseActionType, requireEditableVersion, type ReleaseContext} from './releases.js'
 import type {SanityDocument} from './types.js'
 
@@ -76,7 +77,9 @@ export function applyAction(
       if (typeof action.ifPublishedRevisionId === 'string' && action.ifPublishedRevisionId !== published?._rev) {
         throw actionError(409, index, `Document "${publishedId}" has revision "${String(published?._rev)}", expected "${action.ifPublishedRevisionId}"`, 'conflict')
       }
-      tx.create({...withoutSystemFields(draft, publishedId), _createdAt: published?._createdAt ?? draft._createdAt}, index, 'createOrReplace')
+      // the draft's references to documents that exist become strong, as the Content Lake does on publish
+      const next = strengthenOnPublish(withoutSystemFields(draft, publishedId), (id) => tx.get(id) !== null)
+      tx.create({...next, _createdAt: published?._createdAt ?? draft._createdAt}, index, 'createOrReplace')
       tx.delete(draftId, index)
       return
     }

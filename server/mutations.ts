@@ -2,6 +2,7 @@ import {randomUUID} from 'node:crypto'
 import {Mutation} from '@sanity/mutator'
 import {ApiError, badRequest, mutationError} from './errors.js'
 import {evaluateOver, parseQuery} from './query.js'
+import {assertNoBrokenReferences} from './references.js'
 import type {Dataset} from './store.js'
 import type {DocumentChange, MutationJson, SanityDocument} from './types.js'
 
@@ -43,6 +44,8 @@ function conflict(index: number, type: string, id: string, description: string):
 export class TransactionBuilder {
   private readonly working = new Map<string, SanityDocument | null>()
   private readonly touched = new Map<string, {before: SanityDocument | null; mutations: MutationJson[]}>()
+  /** the index of the mutation or action that deleted each document, for reference errors */
+  private readonly deletedAt = new Map<string, number>()
   readonly results: MutationResult[] = []
 
   constructor(
@@ -82,7 +85,20 @@ export class TransactionBuilder {
     }
   }
 
+  /**
+   * What this transaction changes, ready for `Dataset.commit`. Every write path (mutations,
+   * actions, release publishing, the scheduler) passes here, so this is where the Content Lake's
+   * reference rule holds: a delete or unpublish that would break a published document's strong
+   * reference refuses the whole transaction (409, see server/references.ts).
+   */
   changes(): DocumentChange[] {
+    const out = this.pendingChanges()
+    assertNoBrokenReferences(this.dataset, out, (id) => this.deletedAt.get(id) ?? 0)
+    return out
+  }
+
+  /** What this transaction changes so far, unchecked. */
+  pendingChanges(): DocumentChange[] {
     const out: DocumentChange[] = []
     for (const [id, {before, mutations}] of this.touched) {
       const after = this.working.get(id) ?? null
@@ -120,7 +136,10 @@ export class TransactionBuilder {
   delete(id: string, index: number): MutationResult {
     assertDocumentId(id, index)
     const existing = this.get(id)
-    if (existing) this.put(id, null, {delete: {id}})
+    if (existing) {
+      this.put(id, null, {delete: {id}})
+      this.deletedAt.set(id, index)
+    }
     return {id, operation: 'delete', document: existing}
   }
 

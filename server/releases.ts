@@ -1,5 +1,6 @@
 import {ApiError, badRequest} from './errors.js'
 import {assertDocumentId, type TransactionBuilder} from './mutations.js'
+import {assertNoBrokenReferences, strengthenOnPublish} from './references.js'
 import type {SanityDocument} from './types.js'
 import {formatUkTime} from './ukTime.js'
 
@@ -200,6 +201,12 @@ export async function publishRelease(tx: TransactionBuilder, releaseId: string, 
       throw actionError(409, index, `Cannot publish release "${releaseId}": it unpublishes "${step.publishedId}", which is not published`, 'documentNotFoundError')
     }
   }
+  // the Content Lake's reference rule first, in its own error shape (409 naming the referrers)
+  const pending = new Map(tx.pendingChanges().map((change) => [change.id, change]))
+  for (const step of plan) {
+    pending.set(step.publishedId, {id: step.publishedId, before: tx.get(step.publishedId), after: step.next, mutations: []})
+  }
+  assertNoBrokenReferences(tx.dataset, [...pending.values()], () => index)
   if (context.validate && !context.dryRun) {
     const after = new Map<string, SanityDocument>()
     for (const doc of tx.allDocuments()) {
@@ -218,8 +225,11 @@ export async function publishRelease(tx: TransactionBuilder, releaseId: string, 
     })
     if (problems.length > 0) throw new ReleaseValidationError(releaseId, problems, index)
   }
+  // a reference is strengthened when its target exists once the whole release is published
+  const outcome = new Map(plan.map((step) => [step.publishedId, step.next !== null]))
+  const existsAfter = (id: string) => outcome.get(id) ?? tx.get(id) !== null
   for (const step of plan) {
-    if (step.next) tx.create(step.next, index, 'createOrReplace')
+    if (step.next) tx.create(strengthenOnPublish(step.next, existsAfter), index, 'createOrReplace')
     else tx.delete(step.publishedId, index)
     tx.delete(step.version._id, index)
   }
