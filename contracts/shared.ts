@@ -6,7 +6,10 @@ import {z} from 'zod'
  */
 
 // 2: Portable Text gained images (a new item type in BlockContent) and the h4 style.
-export const EXPORT_SCHEMA_VERSION = '2'
+// 3: one word each: `route` is a page of this hub (expanded references and index entries said
+//    `url`), `url` an address to fetch; image files are copied into the export (`asset.url` is
+//    `assets/<file>`, relative to the export folder).
+export const EXPORT_SCHEMA_VERSION = '3'
 
 export const expandedReference = z
   .strictObject({
@@ -15,7 +18,7 @@ export const expandedReference = z
     _type: z.string().describe('The referenced document\'s type.'),
     title: z.string().describe('The referenced document\'s title (a person\'s name).'),
     slug: z.string().describe('The referenced document\'s slug.'),
-    url: z.string().describe('The frontend route of the referenced document, such as /professions/dietitians.'),
+    route: z.string().describe('The frontend route of the referenced document, such as /professions/dietitians.'),
   })
   .meta({id: 'ExpandedReference', description: 'A reference to another document, expanded with what a link to it needs.'})
 
@@ -34,7 +37,7 @@ export const internalLinkMark = z
     _key: z.string(),
     reference: expandedReference,
   })
-  .meta({id: 'InternalLinkMark', description: 'A link to a page in this hub; its route is reference.url.'})
+  .meta({id: 'InternalLinkMark', description: 'A link to a page in this hub; its route is reference.route.'})
 
 export const externalLinkMark = z
   .strictObject({
@@ -59,7 +62,7 @@ export const block = z
 export const imageAsset = z
   .strictObject({
     _id: z.string().describe('The asset document id, such as image-<sha1>-1200x800-jpg; what @sanity/image-url reads.'),
-    url: z.string().describe('Where the image file is served, as the asset document gives it.'),
+    url: z.string().describe('The copy of the image file in the export, relative to the export folder: assets/<sha1>-<w>x<h>.<ext>. Serve the export folder and it is at /assets/….'),
     width: z.number().optional().describe('Width of the image file in pixels.'),
     height: z.number().optional().describe('Height of the image file in pixels.'),
     mimeType: z.string().optional().describe('Such as image/jpeg.'),
@@ -120,7 +123,7 @@ export const link = z
     internal: expandedReference.optional(),
     url: z.string().optional(),
   })
-  .meta({id: 'Link', description: 'A labelled link: internal.url for a page in this hub, url for another site.'})
+  .meta({id: 'Link', description: 'A labelled link: internal.route for a page in this hub, url for another site.'})
 
 export const referenceList = z.array(expandedReference)
 export const stringList = z.array(z.string())

@@ -1,9 +1,11 @@
 import {execFile} from 'node:child_process'
+import {createHash} from 'node:crypto'
 import {mkdtemp, readdir, readFile, rm, stat, writeFile, mkdir} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
 import {promisify} from 'node:util'
 
+import sharp from 'sharp'
 import ts from 'typescript'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {z} from 'zod'
@@ -119,26 +121,26 @@ describe('content:export of a small dataset', () => {
     expect(manifest.contentHash).toMatch(/^sha256:[0-9a-f]{64}$/)
   })
 
-  test('references are expanded to {_id, _type, title, slug, url}, in arrays with their _key', async () => {
+  test('references are expanded to {_id, _type, title, slug, route}, in arrays with their _key', async () => {
     const profession = await readJson(join(out, 'documents/profession/profession-dietitians.json'))
     expect(profession.regulator).toEqual({
       _id: 'organisation-hcpc',
       _type: 'organisation',
       title: 'Health and Care Professions Council',
       slug: 'hcpc',
-      url: '/organisations/hcpc',
+      route: '/organisations/hcpc',
     })
     expect(profession.slug).toBe('dietitians')
     expect(profession.route).toBe('/professions/dietitians')
 
     const hub = await readJson(join(out, 'documents/hub/hub-greener-ahp.json'))
     expect(hub.complements).toEqual([
-      {_key: 'c1', _id: 'resource-long-term-plan', _type: 'resource', title: 'NHS Long Term Plan', slug: 'nhs-long-term-plan', url: '/resources/nhs-long-term-plan'},
+      {_key: 'c1', _id: 'resource-long-term-plan', _type: 'resource', title: 'NHS Long Term Plan', slug: 'nhs-long-term-plan', route: '/resources/nhs-long-term-plan'},
     ])
-    expect((hub.links as {internal?: {url: string}}[])[0]!.internal!.url).toBe('/professions/dietitians')
+    expect((hub.links as {internal?: {route: string}}[])[0]!.internal!.route).toBe('/professions/dietitians')
 
     const person = await readJson(join(out, 'documents/person/person-chief-ahp-officer.json'))
-    expect(person.organisation).toMatchObject({title: 'NHS England', url: '/organisations/nhs-england'})
+    expect(person.organisation).toMatchObject({title: 'NHS England', route: '/organisations/nhs-england'})
     expect(JSON.stringify([profession, hub, person])).not.toContain('_ref')
   })
 
@@ -161,7 +163,7 @@ describe('content:export of a small dataset', () => {
   test('per-type indexes list each document with its route', async () => {
     const index = typeIndexContract.parse(await readJson(join(out, 'indexes/organisation.json')))
     expect(index.map((entry) => entry._id)).toEqual(['organisation-hcpc', 'organisation-nhs-england'])
-    expect(index[0]).toMatchObject({title: 'Health and Care Professions Council', url: '/organisations/hcpc'})
+    expect(index[0]).toMatchObject({title: 'Health and Care Professions Council', route: '/organisations/hcpc'})
     expect(await readJson(join(out, 'indexes/caseExample.json'))).toEqual([])
   })
 
@@ -205,12 +207,12 @@ describe('content:export of a small dataset', () => {
         "import manifest from './manifest.json'",
         'const p: Profession = profession as Profession',
         'const m: Manifest = manifest as Manifest',
-        "const url: string | undefined = p.regulator?.url",
+        "const route: string | undefined = p.regulator?.route",
         "const html: string | undefined = p.html.body",
         "const kind: ExportedDocumentByType['organisation']['kind'] = 'regulator'",
         "// @ts-expect-error a profession has no such field",
         'p.colour',
-        'export {url, html, kind, m}',
+        'export {route, html, kind, m}',
       ].join('\n'),
     )
     const program = ts.createProgram([consumer], {strict: true, noEmit: true, resolveJsonModule: true, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler, target: ts.ScriptTarget.ES2022, skipLibCheck: false, types: []})
@@ -264,7 +266,7 @@ describe('--perspective drafts', () => {
     expect(profession.title).toBe('Dietitians (draft title)')
     expect(profession).not.toHaveProperty('_originalId')
     const guide = await readJson(join(out, 'documents/quickGuide/quick-guide-cancer.json'))
-    expect(guide.framework).toMatchObject({url: '/frameworks/ahps-into-action'})
+    expect(guide.framework).toMatchObject({route: '/frameworks/ahps-into-action'})
     const manifest = await readJson(join(out, 'manifest.json'))
     expect(manifest).toMatchObject({perspective: 'drafts', total: 9})
     expect(await readFile(join(out, 'dataset.ndjson'), 'utf8')).not.toContain('drafts.')
@@ -327,17 +329,36 @@ describe('content:export refuses bad input and writes nothing', () => {
 })
 
 describe('Portable Text images and h4', () => {
-  const IMAGES = join(FIXTURES, 'valid-images.ndjson')
-  const PHOTO = 'image-0a1b2c3d4e5f60718293a4b5c6d7e8f901234567-1200x800-jpg'
-  const PATTERN = 'image-fedcba9876543210fedcba9876543210fedcba98-640x40-png'
-  const PHOTO_URL = 'https://localhost:3333/images/ahp/production/0a1b2c3d4e5f60718293a4b5c6d7e8f901234567-1200x800.jpg'
-  const PATTERN_URL = 'https://localhost:3333/images/ahp/production/fedcba9876543210fedcba9876543210fedcba98-640x40.png'
+  // The fixture's asset ids name made-up hashes: the test makes real images and names them by theirs.
+  const FIXTURE_PHOTO = '0a1b2c3d4e5f60718293a4b5c6d7e8f901234567'
+  const FIXTURE_PATTERN = 'fedcba9876543210fedcba9876543210fedcba98'
+  let IMAGES: string
+  let PHOTO: string
+  let PATTERN: string
+  let PHOTO_FILE: string
+  let PATTERN_FILE: string
+  let photoBytes: Buffer
   let out: string
   let result: Run
   type Item = Record<string, unknown> & {_key: string; _type: string}
   let doc: {body: Item[]; html: {body: string}}
 
   beforeAll(async () => {
+    photoBytes = await sharp({create: {width: 1200, height: 800, channels: 3, background: '#005eb8'}}).jpeg().toBuffer()
+    const pattern = await sharp({create: {width: 640, height: 40, channels: 4, background: {r: 0, g: 150, b: 57, alpha: 0.5}}}).png().toBuffer()
+    const photoHash = createHash('sha1').update(photoBytes).digest('hex')
+    const patternHash = createHash('sha1').update(pattern).digest('hex')
+    PHOTO = `image-${photoHash}-1200x800-jpg`
+    PATTERN = `image-${patternHash}-640x40-png`
+    PHOTO_FILE = `${photoHash}-1200x800.jpg`
+    PATTERN_FILE = `${patternHash}-640x40.png`
+    const dir = join(work, 'images-source')
+    await mkdir(join(dir, 'assets'), {recursive: true})
+    IMAGES = join(dir, 'dataset.ndjson')
+    const text = await readFile(join(FIXTURES, 'valid-images.ndjson'), 'utf8')
+    await writeFile(IMAGES, text.replaceAll(FIXTURE_PHOTO, photoHash).replaceAll(FIXTURE_PATTERN, patternHash))
+    await writeFile(join(dir, 'assets', PHOTO_FILE), photoBytes)
+    await writeFile(join(dir, 'assets', PATTERN_FILE), pattern)
     out = freshOut('images')
     result = await exportTo(out, '--source', `file:${IMAGES}`)
     doc = await readJson(join(out, 'documents/caseExample/case-example-ward-team.json'))
@@ -354,7 +375,28 @@ describe('Portable Text images and h4', () => {
     expect((JSON.parse(lines[0]!) as {body: Item[]}).body[2]!.asset).toEqual({_type: 'reference', _ref: PHOTO})
   })
 
-  test('an image asset reference is expanded to its URL, dimensions and MIME type; alt, caption, crop and hotspot are kept', () => {
+  test('the image files are copied into assets/, byte for byte', async () => {
+    expect(result.stdout).toMatch(/\(\d+ files\)/)
+    expect((await readFile(join(out, 'assets', PHOTO_FILE))).equals(photoBytes)).toBe(true)
+    expect((await readdir(join(out, 'assets'))).sort()).toEqual([PHOTO_FILE, PATTERN_FILE].sort())
+  })
+
+  test('an image file the source cannot give: exit 1, the asset and the document named, nothing written', async () => {
+    const dir = join(work, 'images-missing-file')
+    await mkdir(dir, {recursive: true})
+    await writeFile(join(dir, 'dataset.ndjson'), await readFile(IMAGES, 'utf8'))
+    const target = freshOut('images-missing-file')
+    const failed = await exportTo(target, '--source', `file:${join(dir, 'dataset.ndjson')}`)
+    expect(failed.code).toBe(1)
+    expect(failed.stderr).toContain(`image asset "${PHOTO}" (used by "case-example-ward-team"): cannot download https://localhost:3333/images/ahp/production/${PHOTO_FILE}`)
+    expect(failed.stderr).toContain(`or put the file in ${join(dir, 'assets', PHOTO_FILE)}`)
+    expect(failed.stderr).not.toMatch(/\n\s+at /)
+    await expect(stat(target)).rejects.toThrow()
+  })
+
+  test('an image asset reference is expanded to its copy, dimensions and MIME type; alt, caption, crop and hotspot are kept', () => {
+    const PHOTO_URL = `assets/${PHOTO_FILE}`
+    const PATTERN_URL = `assets/${PATTERN_FILE}`
     expect(doc.body.map((item) => [item._key, item._type, item.style])).toEqual([
       ['b1', 'block', 'h2'],
       ['b2', 'block', 'h4'],
@@ -377,6 +419,8 @@ describe('Portable Text images and h4', () => {
   })
 
   test('HTML: <h4>, a figure with escaped alt text and caption, and alt="" for a decorative image', () => {
+    const PHOTO_URL = `/assets/${PHOTO_FILE}`
+    const PATTERN_URL = `/assets/${PATTERN_FILE}`
     const html = doc.html.body
     expect(html).toContain('<h4>Before the round</h4>')
     expect(html).toContain(
@@ -415,17 +459,18 @@ describe('Portable Text images and h4', () => {
     const stored = await fetchDocuments(source, 'published')
     expect(stored.map((item) => item._id)).toEqual(['case-example-ward-team'])
     const ids = imageAssetIds(stored)
-    expect(ids).toEqual([PHOTO, PATTERN])
+    expect(ids).toEqual([PHOTO, PATTERN].sort())
     const assets = await fetchImageAssets(source, [...ids, 'image-2222222222-10x10-png'], 'published')
-    expect([...assets.keys()].sort()).toEqual([PHOTO, PATTERN])
-    expect(assets.get(PATTERN)).toEqual({_id: PATTERN, height: 40, mimeType: 'image/png', url: PATTERN_URL, width: 640})
+    expect([...assets.expanded.keys()].sort()).toEqual([PHOTO, PATTERN].sort())
+    expect(assets.expanded.get(PATTERN)).toEqual({_id: PATTERN, height: 40, mimeType: 'image/png', url: `assets/${PATTERN_FILE}`, width: 640})
+    expect(assets.files.map((file) => file.id)).toEqual([PHOTO, PATTERN].sort())
   })
 
   test('an asset document without a url is refused, naming the document and the image', async () => {
     const source = new FileSource(IMAGES)
     const stored = await fetchDocuments(source, 'published')
     const assets = await fetchImageAssets(source, imageAssetIds(stored), 'published')
-    const error = await buildExport(stored, {perspective: 'published', allowedTypes: DOCUMENT_TYPE_NAMES, imageAssets: new Map([...assets, [PATTERN, null]])}).catch((caught: unknown) => caught)
+    const error = await buildExport(stored, {perspective: 'published', allowedTypes: DOCUMENT_TYPE_NAMES, imageAssets: new Map([...assets.expanded, [PATTERN, null]])}).catch((caught: unknown) => caught)
     expect(error).toBeInstanceOf(ExportProblems)
     expect((error as ExportProblems).problems).toEqual([
       {id: 'case-example-ward-team', path: 'body[_key=="i2"].asset', message: `uses image asset "${PATTERN}", whose asset document has no url: upload the image again in the Studio, or remove the image`},
@@ -440,6 +485,8 @@ describe('Portable Text images and h4', () => {
     )
     expect(portableTextToHtml([image({url: 'javascript:alert(1)'}, {alt: 'x'})] as never)).toBe('')
     expect(portableTextToHtml([image({url: '//evil.test/a.png'})] as never)).toBe('')
+    // an asset copied into the export is served from the site's root
+    expect(portableTextToHtml([image({url: 'assets/a.png'})] as never)).toBe('<figure><img src="/assets/a.png" alt="" loading="lazy"></figure>')
     expect(portableTextToHtml([image(undefined, {alt: 'x'})] as never)).toBe('')
   })
 })
@@ -538,8 +585,8 @@ describe('the seed content', () => {
     expect(index).toHaveLength(14)
     for (const entry of index) {
       const doc = documentContracts.profession.parse(await readJson(join(out, 'documents/profession', `${entry._id}.json`)))
-      expect(doc.route).toBe(entry.url)
-      expect(doc.regulator?.url).toMatch(/^\/organisations\//)
+      expect(doc.route).toBe(entry.route)
+      expect(doc.regulator?.route).toMatch(/^\/organisations\//)
     }
   })
 })

@@ -67,9 +67,50 @@ export async function runCommand(command: Command, argv: string[], io: CliIo = p
       if (error.exitCode === 2) io.stderr(`Run "npm run ${command.name} -- --help" for usage.\n`)
       return error.exitCode
     }
+    const network = networkErrorCode(error)
+    if (network) {
+      io.stderr(`${command.name}: ${describeNetworkError(error)}\n`)
+      return 1
+    }
     io.stderr(`${command.name}: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`)
     return 1
   }
+}
+
+const CERTIFICATE_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+])
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_SOCKET'])
+
+/** The code of a network or certificate failure (on the error or, for fetch, its `cause`), if it is one. */
+export function networkErrorCode(error: unknown): string | undefined {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; current = (current as {cause?: unknown}).cause, depth++) {
+    const code = (current as {code?: unknown}).code
+    if (typeof code === 'string' && (CERTIFICATE_CODES.has(code) || NETWORK_CODES.has(code))) return code
+  }
+  return undefined
+}
+
+/**
+ * One line for a network or certificate failure: what happened and what to do, never a stack.
+ * `address` names the server when the error does not.
+ */
+export function describeNetworkError(error: unknown, address?: string): string {
+  const code = networkErrorCode(error)
+  const where = address ? ` ${address}` : ''
+  if (code && CERTIFICATE_CODES.has(code)) {
+    return `cannot trust the certificate of${where || ' the server'} (${code}): for the local server, start Node with NODE_EXTRA_CA_CERTS=data/tls/ca.pem (or set AHP_DATA_DIR to its data folder)`
+  }
+  if (code === 'ECONNREFUSED') return `nothing answers at${where || ' the server'} (ECONNREFUSED): start the server (npm start) or check --source`
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return `cannot find the host${where} (${code}): check --source`
+  if (code) return `the connection to${where || ' the server'} failed (${code}): check the server is running and reachable`
+  return error instanceof Error ? error.message : String(error)
 }
 
 /** True when `moduleUrl` (pass `import.meta.url`) is the script Node was started with. */

@@ -18,7 +18,8 @@ export interface ExpandedRef {
   _type: string
   slug: string
   title: string
-  url: string
+  /** the frontend route of the document, from the route table */
+  route: string
 }
 
 export interface BuiltExport {
@@ -160,8 +161,8 @@ class ReferenceExpander {
       const key = input._key
       this.expandedOut =
         typeof key === 'string'
-          ? {_id: target._id, _key: key, _type: target._type, slug: target.slug, title: target.title, url: target.url}
-          : {_id: target._id, _type: target._type, slug: target.slug, title: target.title, url: target.url}
+          ? {_id: target._id, _key: key, _type: target._type, route: target.route, slug: target.slug, title: target.title}
+          : {_id: target._id, _type: target._type, route: target.route, slug: target.slug, title: target.title}
       return sorted
     }
     this.expandedOut = expanded ?? sorted
@@ -245,7 +246,7 @@ export async function buildExport(stored: readonly StoredDocument[], options: Bu
     if (slug === undefined) problems.push({id, path: 'slug', message: 'has no slug: generate one in the Studio so the page has an address'})
     if (typeof title !== 'string' || title === '') problems.push({id, path: titleField, message: `has no ${titleField}: add one so links to it have text`})
     if (slug === undefined || typeof title !== 'string' || title === '') continue
-    targets.set(id, {_id: id, _type: doc._type, slug, title, url: routeFor(doc._type, slug)})
+    targets.set(id, {_id: id, _type: doc._type, slug, title, route: routeFor(doc._type, slug)})
     accepted.push(doc)
   }
 
@@ -278,7 +279,7 @@ export async function buildExport(stored: readonly StoredDocument[], options: Bu
       const blocks = valueAt(expanded, path)
       if (Array.isArray(blocks)) html[path] = portableTextToHtml(blocks as PortableTextBlock[])
     }
-    const withDerived: Record<string, unknown> = {...expanded, slug: target.slug, route: target.url, html}
+    const withDerived: Record<string, unknown> = {...expanded, slug: target.slug, route: target.route, html}
     const record = {} as ExportedRecord
     for (const key of Object.keys(withDerived).sort()) (record as Record<string, unknown>)[key] = withDerived[key]
 
@@ -299,7 +300,7 @@ export async function buildExport(stored: readonly StoredDocument[], options: Bu
       else documents.push(record)
     }
     const summary = typeof doc.summary === 'string' ? doc.summary : typeof doc.description === 'string' ? doc.description : undefined
-    const entry: IndexEntry = {_id: target._id, _type: target._type, slug: target.slug, title: target.title, url: target.url}
+    const entry: IndexEntry = {_id: target._id, _type: target._type, slug: target.slug, title: target.title, route: target.route}
     if (summary !== undefined) entry.summary = summary
     if (typeof doc._updatedAt === 'string') entry._updatedAt = doc._updatedAt
     indexes.get(type)!.push(entry)

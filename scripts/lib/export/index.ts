@@ -3,15 +3,17 @@ import type {ContentSource} from '../../../sources'
 import {stableJson} from './canonicalJson'
 import {buildExport, ExportProblems, formatProblem, type BuiltExport} from './buildExport'
 import {fetchDocuments} from './fetchDocuments'
-import {fetchImageAssets, imageAssetIds} from './imageAssets'
+import {readAssetFile} from './assetFiles'
+import {ASSETS_DIR, fetchImageAssets, imageAssetUsage} from './imageAssets'
 import {schemaFiles} from './schemaFiles'
 import {checkReplaceable, writeAtomically} from './writeOutput'
 
 export {buildExport, ExportProblems, formatPath, formatProblem} from './buildExport'
 export type {BuiltExport, ExportedRecord, ExportProblem} from './buildExport'
 export {fetchDocuments} from './fetchDocuments'
-export {fetchImageAssets, imageAssetIds} from './imageAssets'
-export type {ExpandedAsset} from './imageAssets'
+export {readAssetFile} from './assetFiles'
+export {ASSETS_DIR, assetFileName, fetchImageAssets, imageAssetIds, imageAssetUsage} from './imageAssets'
+export type {AssetFile, ExpandedAsset, ImageAssets} from './imageAssets'
 export {portableTextToHtml} from './portableText'
 export {ROUTES, routeFor} from './routes'
 export {schemaFiles, TYPES_HEADER} from './schemaFiles'
@@ -38,6 +40,8 @@ export interface ExportSummary {
   counts: Record<string, number>
   contentHash: string
   files: number
+  /** Asset files copied into `assets/`. */
+  assets: number
   /** Milliseconds spent querying, preparing and writing documents, and writing the rest: for the benchmark. */
   timings: {fetch: number; build: number; write: number}
 }
@@ -67,7 +71,8 @@ export async function exportContent(options: ExportOptions): Promise<ExportSumma
     if (fetched > PROGRESS_EVERY) options.onProgress?.(`fetched ${fetched} documents`)
   })
   // Asset documents are not content (fetchDocuments leaves them out): fetch the ones in use.
-  const imageAssets = await fetchImageAssets(source, imageAssetIds(stored), perspective)
+  const usage = imageAssetUsage(stored)
+  const imageAssets = await fetchImageAssets(source, [...usage.keys()], perspective)
   const fetched = performance.now()
   const large = stored.length > PROGRESS_EVERY
   const progress = large ? options.onProgress : undefined
@@ -83,7 +88,7 @@ export async function exportContent(options: ExportOptions): Promise<ExportSumma
         built = await buildExport(stored, {
           perspective,
           allowedTypes: options.allowedTypes,
-          imageAssets,
+          imageAssets: imageAssets.expanded,
           onProgress: progress && ((done, total) => progress(`prepared ${done}/${total} documents`)),
           emit: (doc) => writer.write(`documents/${doc._type}/${doc._id}.json`, `${JSON.stringify(doc)}\n`),
           writeLine: ndjson.write,
@@ -94,6 +99,18 @@ export async function exportContent(options: ExportOptions): Promise<ExportSumma
         throw error
       }
       await ndjson.close()
+      // The files of the images the content uses, one at a time, so a site built from the export
+      // never calls the server. Any that cannot be read: nothing is written.
+      const unreadable: string[] = []
+      for (const file of imageAssets.files) {
+        try {
+          await writer.write(`${ASSETS_DIR}/${file.fileName}`, await readAssetFile(source, file))
+        } catch (error) {
+          const users = (usage.get(file.id) ?? []).map((id) => `"${id}"`).join(', ')
+          unreadable.push(`image asset "${file.id}" (used by ${users}): ${error instanceof Error ? error.message : String(error)}`)
+        }
+      }
+      if (unreadable.length > 0) refuse(unreadable, 'unreadable image file')
       builtAt = performance.now()
       for (const [type, entries] of built.indexes) await writer.write(`indexes/${type}.json`, stableJson(entries))
       for (const [path, text] of schema.files) await writer.write(path, text)
@@ -104,8 +121,8 @@ export async function exportContent(options: ExportOptions): Promise<ExportSumma
   )
   if (!built) throw new Error('exportContent(): the build did not run')
   const {manifest} = built as BuiltExport
-  // documents, indexes, schema files, types.d.ts, dataset.ndjson, manifest.json
-  const files = manifest.total + Object.keys(manifest.counts).length + schema.files.size + 3
+  // documents, indexes, schema files, types.d.ts, dataset.ndjson, manifest.json, assets
+  const files = manifest.total + Object.keys(manifest.counts).length + schema.files.size + 3 + imageAssets.files.length
   const timings = {fetch: fetched - started, build: builtAt - fetched, write: performance.now() - builtAt}
-  return {out, total: manifest.total, counts: manifest.counts, contentHash: manifest.contentHash, files, timings}
+  return {out, assets: imageAssets.files.length, total: manifest.total, counts: manifest.counts, contentHash: manifest.contentHash, files, timings}
 }

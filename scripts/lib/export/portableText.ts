@@ -11,7 +11,7 @@ const ATTRIBUTE_ENTITIES = {'&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 
 const SAFE_EXTERNAL = /^(https?:|mailto:)/i
 
 interface InternalLinkValue {
-  reference?: {url?: unknown}
+  reference?: {route?: unknown}
 }
 
 interface ExternalLinkValue {
@@ -27,6 +27,9 @@ interface ImageValue {
 
 /** Image sources rendered: web addresses and site-relative paths, never `javascript:` or `data:`. */
 const SAFE_IMAGE_SOURCE = /^(https?:\/\/|\/(?!\/))/i
+
+/** An asset copied into the export (`assets/<name>`) is served from the site's root, beside the routes. */
+const EXPORTED_ASSET = /^assets\/[\w.-]+$/
 
 function dimension(name: string, value: unknown): string {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? ` ${name}="${value}"` : ''
@@ -44,7 +47,8 @@ function dimension(name: string, value: unknown): string {
  * so a frontend can tell the two apart. Every value is escaped.
  */
 function renderImage(value: ImageValue): string {
-  const url = value.asset?.url
+  const given = value.asset?.url
+  const url = typeof given === 'string' && EXPORTED_ASSET.test(given) ? `/${given}` : given
   if (typeof url !== 'string' || !SAFE_IMAGE_SOURCE.test(url)) return ''
   const alt = value.decorative === true || typeof value.alt !== 'string' ? '' : value.alt.trim()
   const caption = typeof value.caption === 'string' ? value.caption.trim() : ''
@@ -64,8 +68,8 @@ const components: Partial<PortableTextHtmlComponents> = {
   },
   marks: {
     internalLink: ({children, value}) => {
-      const url = (value as InternalLinkValue | undefined)?.reference?.url
-      return typeof url === 'string' ? `<a href="${escapeAttribute(url)}">${children}</a>` : children
+      const route = (value as InternalLinkValue | undefined)?.reference?.route
+      return typeof route === 'string' ? `<a href="${escapeAttribute(route)}">${children}</a>` : children
     },
     link: ({children, value}) => {
       const href = (value as ExternalLinkValue | undefined)?.href
