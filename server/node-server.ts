@@ -15,6 +15,8 @@ import {UserStore} from './users.js'
 import {intSetting} from './http/limits.js'
 import {signInSettingsFromEnv, type SignInSettings} from './signin/settings.js'
 
+/** the methods the API and the Studio use; anything else is refused before it reaches the handler */
+const METHODS: ReadonlySet<string> = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'])
 /** how long a TLS handshake may take */
 const HANDSHAKE_TIMEOUT_MS = 10_000
 /** a connection idle this long is closed (listeners send a comment every 25 s) */
@@ -217,6 +219,12 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     res.once('close', abort)
     void (async () => {
       try {
+        if (!METHODS.has(req.method ?? '')) {
+          // TRACE, CONNECT and made-up methods: a web Request cannot even hold them
+          ;(res as ServerResponse).writeHead(405, {'content-type': 'application/json; charset=utf-8', allow: [...METHODS].join(', ')})
+          res.end(JSON.stringify({error: {type: 'httpMethodNotAllowed', description: `Method ${String(req.method).slice(0, 20)} is not allowed`}, statusCode: 405}))
+          return
+        }
         const authority = authorityOf(req)
         if (!authority) {
           ;(res as ServerResponse).writeHead(400, {'content-type': 'application/json; charset=utf-8', connection: 'close'})

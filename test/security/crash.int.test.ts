@@ -49,6 +49,19 @@ describe('malformed requests', () => {
     await expectAlive(t)
   })
 
+  test.each(['TRACE', 'PROPFIND', 'BREW'])('method %s: 405, never a 500', async (method) => {
+    const answer = await rawRequest(t, `${method} ${V}/ping HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n`)
+    expect([405, 400]).toContain(answer.status)
+    await expectAlive(t)
+  })
+
+  test('CONNECT (a proxy request) gets no tunnel: the connection is closed and the server stays up', async () => {
+    const answer = await rawRequest(t, 'CONNECT internal.example:22 HTTP/1.1\r\nHost: internal.example:22\r\n\r\n')
+    expect(answer.closedAfterMs).toBeDefined()
+    expect(answer.status === 0 || answer.status >= 400).toBe(true)
+    await expectAlive(t)
+  })
+
   test('an absolute URL as the request target is answered for its path on this host, never for the URL it names', async () => {
     const answer = await rawRequest(t, `GET https://evil.example${V}/data/export/test HTTP/1.1\r\nHost: localhost\r\n\r\n`)
     expect(answer.status).toBe(404)
