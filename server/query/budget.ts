@@ -5,9 +5,9 @@ import {ApiError} from '../errors.js'
  * sources that stand in for `*` and for large candidate lists (see `cooperativeSource`).
  *
  * groq-js's async `evaluate` only ever awaits microtasks, so on its own it never gives the event
- * loop back. Each cooperative source is an async generator that, every few milliseconds of wall
- * time, awaits `setImmediate`: I/O and timers run, and a stopped budget ends every source at its
- * next item. Sources end quietly rather than throw (a throw inside a groq-js StreamValue that no
+ * loop back. Each cooperative source is an async generator that, once the turn's few milliseconds
+ * of query work are used up, waits for a later turn (`setImmediate`, one query resumed a turn): I/O
+ * and timers run, and a stopped budget ends every source at its next item. Sources end quietly rather than throw (a throw inside a groq-js StreamValue that no
  * one awaits any more would be an unhandled rejection); `runQuery` then answers the budget's error.
  *
  * Residual risk, stated plainly: work groq-js does between two items of a source has no yield
@@ -18,8 +18,39 @@ import {ApiError} from '../errors.js'
 export const DEFAULT_QUERY_TIMEOUT_MS = 10_000
 export const DEFAULT_MAX_RESULT_BYTES = 64 * 1024 * 1024
 
-/** Wall time a source may run before it lets the event loop turn. */
-const SLICE_MS = 6
+/** Wall time query work may run in one turn of the event loop, across all queries. */
+const SLICE_MS = 4
+
+/**
+ * One slice per turn of the event loop, shared by every running query: a source whose slice is used
+ * up waits in line, and each turn resumes only the first in line. Four runaway queries then take
+ * one slice a turn between them, not four, and the I/O of other requests runs in every turn.
+ */
+const waiting: (() => void)[] = []
+let scheduled = false
+let sliceStart = 0
+/** whether this turn's slice was given out; closed at the turn's end, so an idle server never makes a query wait */
+let sliceOpen = false
+
+function openSlice(): void {
+  sliceStart = performance.now()
+  if (sliceOpen) return
+  sliceOpen = true
+  setImmediate(() => (sliceOpen = false))
+}
+
+function resumeNext(): void {
+  scheduled = false
+  openSlice()
+  waiting.shift()?.()
+  if (waiting.length > 0) schedule()
+}
+
+function schedule(): void {
+  if (scheduled) return
+  scheduled = true
+  setImmediate(resumeNext)
+}
 
 export function envNumber(name: string, fallback: number): number {
   const raw = process.env[name]
@@ -53,7 +84,6 @@ export const cooperativeItems = () => itemsYielded
 export class QueryBudget {
   /** set once the query must stop; every source ends at its next item */
   stopped: ApiError | undefined
-  private sliceStart = performance.now()
   private readonly timer: NodeJS.Timeout
   private readonly onAbort = () => this.stop(abortedError())
   private readonly listeners: ((err: ApiError) => void)[] = []
@@ -79,15 +109,21 @@ export class QueryBudget {
     return new Promise((resolve) => (this.stopped ? resolve(this.stopped) : this.listeners.push(resolve)))
   }
 
-  /** At each item: true once the slice is used up and the source should `pause()`. */
+  /** At each item: true once this turn's slice is used up and the source should `pause()`. */
   due(): boolean {
-    return performance.now() - this.sliceStart >= SLICE_MS
+    if (!sliceOpen && waiting.length === 0) {
+      openSlice()
+      return false
+    }
+    return performance.now() - sliceStart >= SLICE_MS
   }
 
-  /** Lets the event loop turn (I/O, timers, other requests), then starts a new slice. */
-  async pause(): Promise<void> {
-    await new Promise(setImmediate)
-    this.sliceStart = performance.now()
+  /** Waits in line for a later turn of the event loop (I/O, timers and other requests run first). */
+  pause(): Promise<void> {
+    return new Promise((resolve) => {
+      waiting.push(resolve)
+      schedule()
+    })
   }
 
   /** Runs `evaluation`, answering the budget's error as soon as it stops; a late rejection is absorbed. */
