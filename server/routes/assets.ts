@@ -1,5 +1,6 @@
 import {imageInfo, mimeTypeOf, parseAssetFileName, readAsset, storeAsset} from '../assets.js'
 import {badRequest, notFound} from '../errors.js'
+import {ImageService, imageMetadata, wantsTransform} from '../images/index.js'
 import {json, type RequestContext, type Route} from '../http/router.js'
 import {newTransactionId} from '../ids.js'
 import {TransactionBuilder} from '../mutations.js'
@@ -27,6 +28,7 @@ export function assetSafetyHeaders(headers: Headers, mimeType: string, fileName:
 
 export function assetRoutes(deps: ServerDeps): Route[] {
   const {projectId} = deps
+  const images = new ImageService()
 
   async function upload(ctx: RequestContext): Promise<Response> {
     const kind = ctx.params.kind
@@ -42,6 +44,13 @@ export function assetRoutes(deps: ServerDeps): Route[] {
     if (kind === 'images') {
       const info = imageInfo(data)
       if (!info) throw badRequest('Invalid image: expected PNG, JPEG, GIF or WebP')
+      let metadata
+      try {
+        metadata = await images.gate.run(() => imageMetadata(data, info.width, info.height))
+      } catch (error) {
+        if (error instanceof Error && error.name === 'ApiError') throw error
+        throw badRequest(`Invalid image: ${error instanceof Error ? error.message : String(error)}`)
+      }
       const path = `images/${projectId}/${dataset.name}/${hash}-${info.width}x${info.height}.${info.extension}`
       document = {
         _id: `image-${hash}-${info.width}x${info.height}-${info.extension}`,
@@ -55,10 +64,7 @@ export function assetRoutes(deps: ServerDeps): Route[] {
         size: data.byteLength,
         uploadId: newTransactionId(),
         url: `${base}/${path}`,
-        metadata: {
-          _type: 'sanity.imageMetadata',
-          dimensions: {_type: 'sanity.imageDimensions', width: info.width, height: info.height, aspectRatio: info.width / info.height},
-        },
+        metadata,
       }
     } else {
       const extension = (filename?.match(/\.([a-zA-Z0-9]{1,10})$/)?.[1] ?? 'bin').toLowerCase()
@@ -88,16 +94,39 @@ export function assetRoutes(deps: ServerDeps): Route[] {
     })
   }
 
-  function serve(ctx: RequestContext): Response {
+  /** A file as stored, or (images with image API parameters) a variant from server/images/. */
+  async function serve(ctx: RequestContext): Promise<Response> {
     if (ctx.params.project !== projectId) throw notFound('Asset not found')
     const dataset = ctx.dataset()
     const fileName = ctx.params.file ?? ''
     const {hash, extension} = parseAssetFileName(fileName)
-    const data = readAsset(dataset.assetsDir, hash)
-    if (!data) throw notFound('Asset not found')
-    assetSafetyHeaders(ctx.headers, mimeTypeOf(extension), fileName)
+    const search = ctx.url.searchParams
+    let body: Buffer
+    let mimeType = mimeTypeOf(extension)
+    let etag = `"${hash}"`
+    if (ctx.route.path.startsWith('/images/') && wantsTransform(search)) {
+      const variant = await images.variant({assetsDir: dataset.assetsDir, hash, extension, search, accept: ctx.request.headers.get('accept'), read: () => readAsset(dataset.assetsDir, hash)})
+      if (!variant) throw notFound('Asset not found')
+      body = variant.data
+      mimeType = variant.mimeType
+      etag = variant.etag
+      if (variant.variesByAccept) ctx.headers.append('vary', 'Accept')
+    } else {
+      const data = readAsset(dataset.assetsDir, hash)
+      if (!data) throw notFound('Asset not found')
+      body = data
+    }
+    assetSafetyHeaders(ctx.headers, mimeType, fileName)
+    const download = search.get('dl')
+    if (download !== null) {
+      const name = (download || fileName).replace(/[^\w.-]/g, '_')
+      ctx.headers.set('content-disposition', `attachment; filename="${name}"`)
+    }
     ctx.headers.set('cache-control', 'public, max-age=31536000, immutable')
-    return new Response(ctx.request.method === 'HEAD' ? null : new Uint8Array(data), {status: 200, headers: ctx.headers})
+    ctx.headers.set('etag', etag)
+    const ifNoneMatch = ctx.request.headers.get('if-none-match')
+    if (ifNoneMatch && ifNoneMatch.split(',').some((tag) => tag.trim() === etag)) return new Response(null, {status: 304, headers: ctx.headers})
+    return new Response(ctx.request.method === 'HEAD' ? null : new Uint8Array(body), {status: 200, headers: ctx.headers})
   }
 
   return [
