@@ -3,7 +3,7 @@ import {dirname, join, relative, resolve, sep} from 'node:path'
 
 import {readExport} from './content'
 import {NHSUK_DIR} from './css'
-import {loadPage, loadSiteMap} from './pages'
+import {loadPage, loadSiteMap, sectionPagePath, type Pagination} from './pages'
 import type {ImageUrls} from './portableText'
 import {collectClasses, SiteRenderer} from './render'
 import {assetDimensions} from './images'
@@ -78,6 +78,9 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   let done = 0
   const write = async (path: string) => {
     const page = await loadPage(content.reader, path, siteMap, images)
+    // The first page of a long list names how many there are: the rest join the queue.
+    const pager = page.data.pager as Pagination | undefined
+    if (pager && pager.page === 1) for (let number = 2; number <= pager.pages; number++) paths.push(sectionPagePath(path, number))
     const html = renderer.render(page)
     collectClasses(html, classes)
     const file = join(out, fileForPath(path))

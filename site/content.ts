@@ -111,14 +111,21 @@ export function groqReader(dataset: readonly Record<string, unknown>[]): Content
   const index = new DatasetIndex(dataset)
   const parsed = new Map<string, ExprNode>()
   const options = {dataset, dereference: ({_ref}: {_ref: string}) => index.byId.get(_ref) ?? null}
+  // The documents never change, so each answer is kept: a list asked for by each of its pages
+  // is computed once. Callers get the same object: pages only read what they are given.
+  const answers = new Map<string, unknown>()
   return {
     async fetch(query, params = {}) {
+      const key = `${query}\u0000${JSON.stringify(params)}`
+      if (answers.has(key)) return answers.get(key) as never
       let tree = parsed.get(query)
       if (!tree) {
         tree = parse(query)
         parsed.set(query, tree)
       }
-      return evaluateSync(index.narrow(tree, params), {...options, params}).get() as never
+      const answer = evaluateSync(index.narrow(tree, params), {...options, params}).get()
+      answers.set(key, answer)
+      return answer as never
     },
   }
 }

@@ -94,12 +94,23 @@ function crumbs(type: RoutedType): Crumb[] {
   return [HOME, {text: section.title, href: section.path}]
 }
 
-/** Splits `/professions/dietitians` into its type and slug, or a section path into its type. */
-export function matchPath(path: string): {type: RoutedType; slug?: string} | 'home' | undefined {
+/** Entries on one page of a section's list: a long list is split so each page stays small. */
+export const PAGE_SIZE = 50
+
+/** The address of page `number` of a section's list: `/professions`, `/professions/pages/2`. */
+export function sectionPagePath(sectionPath: string, number: number): string {
+  return number <= 1 ? sectionPath : `${sectionPath}/pages/${number}`
+}
+
+/** Splits `/professions/dietitians` into its type and slug, or a section path into its type and page. */
+export function matchPath(path: string): {type: RoutedType; slug?: string; page?: number} | 'home' | undefined {
   if (path === '/' || path === '') return 'home'
   const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
   for (const section of SECTIONS) {
-    if (trimmed === section.path) return {type: section.type}
+    if (trimmed === section.path) return {type: section.type, page: 1}
+    const paged = trimmed.startsWith(`${section.path}/pages/`) ? trimmed.slice(section.path.length + '/pages/'.length) : undefined
+    // Slugs never hold a "/", so /section/pages/N is never a document's address.
+    if (paged !== undefined && /^[1-9]\d*$/.test(paged)) return Number(paged) === 1 ? undefined : {type: section.type, page: Number(paged)}
     const pattern = ROUTES[section.type].replace('{slug}', '')
     if (trimmed.startsWith(pattern)) {
       const rest = trimmed.slice(pattern.length)
@@ -132,7 +143,7 @@ export async function loadPage(reader: ContentReader, path: string, siteMap: Sit
   }
   const {type, slug} = match
   const section = sectionOf(type)
-  if (slug === undefined) return loadSection(reader, section, siteMap)
+  if (slug === undefined) return loadSection(reader, section, siteMap, match.page ?? 1)
   const base = crumbs(type)
   switch (type) {
     case 'profession': {
@@ -223,29 +234,60 @@ export async function loadPage(reader: ContentReader, path: string, siteMap: Sit
   throw new NotFound(path)
 }
 
-async function loadSection(reader: ContentReader, section: (typeof SECTIONS)[number], siteMap: SiteMap): Promise<Page> {
-  const common = {title: section.title, breadcrumbs: [HOME]}
+/** What a list page shows of a long list, and the links to the pages before and after it. */
+export interface Pagination {
+  page: number
+  pages: number
+  previous?: {href: string; text: string}
+  next?: {href: string; text: string}
+}
+
+function paginate<T>(items: readonly T[], page: number, sectionPath: string): {items: T[]; pagination: Pagination} {
+  const pages = Math.max(1, Math.ceil(items.length / PAGE_SIZE))
+  if (page > pages) throw new NotFound(sectionPagePath(sectionPath, page))
+  const pagination: Pagination = {page, pages}
+  if (page > 1) pagination.previous = {href: sectionPagePath(sectionPath, page - 1), text: `Page ${page - 1} of ${pages}`}
+  if (page < pages) pagination.next = {href: sectionPagePath(sectionPath, page + 1), text: `Page ${page + 1} of ${pages}`}
+  return {items: items.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE), pagination}
+}
+
+async function loadSection(reader: ContentReader, section: (typeof SECTIONS)[number], siteMap: SiteMap, page: number): Promise<Page> {
+  const title = page > 1 ? `${section.title} (page ${page})` : section.title
+  const common = {title, breadcrumbs: page > 1 ? [HOME, {text: section.title, href: section.path}] : [HOME]}
   switch (section.type) {
     case 'profession': {
-      const professions = await reader.fetch(professionsQuery)
-      return {...common, template: 'professions.njk', data: {professions}}
+      const {items, pagination} = paginate(await reader.fetch(professionsQuery), page, section.path)
+      return {...common, template: 'professions.njk', data: {professions: items, pager: pagination}}
     }
     case 'framework': {
       const frameworks = await reader.fetch(frameworksQuery)
-      return {...common, template: 'frameworks.njk', data: {frameworks: frameworks.map((framework) => ({...framework, statusText: FRAMEWORK_STATUS[framework.status ?? ''] ?? 'No status', statusColour: STATUS_COLOUR[framework.status ?? ''] ?? 'grey'}))}}
+      const {items, pagination} = paginate(frameworks, page, section.path)
+      const withStatus = items.map((framework) => ({...framework, statusText: FRAMEWORK_STATUS[framework.status ?? ''] ?? 'No status', statusColour: STATUS_COLOUR[framework.status ?? ''] ?? 'grey'}))
+      return {...common, template: 'frameworks.njk', data: {frameworks: withStatus, pager: pagination}}
     }
     case 'cpdCategory': {
       const categories = await reader.fetch(cpdCategoriesQuery)
-      return {...common, template: 'cpd.njk', data: {categories}}
+      const {items, pagination} = paginate(categories, page, section.path)
+      return {...common, template: 'cpd.njk', data: {categories: items, total: categories.length, start: (page - 1) * PAGE_SIZE + 1, pager: pagination}}
     }
     case 'resource': {
+      // By publisher: the page's share of (publisher, resource) pairs, grouped again.
       const publishers = await reader.fetch(resourcesByPublisherQuery)
-      return {...common, template: 'resources.njk', data: {publishers}}
+      const pairs = publishers.flatMap((publisher) => (publisher.resources ?? []).map((resource) => ({publisher, resource})))
+      const {items, pagination} = paginate(pairs, page, section.path)
+      const groups: {publisher: (typeof publishers)[number]; resources: (typeof pairs)[number]['resource'][]}[] = []
+      for (const {publisher, resource} of items) {
+        const last = groups[groups.length - 1]
+        if (last?.publisher === publisher) last.resources.push(resource)
+        else groups.push({publisher, resources: [resource]})
+      }
+      return {...common, template: 'resources.njk', data: {publishers: groups, pager: pagination}}
     }
     default: {
       const entries = siteMap.ofType(section.type).sort((a, b) => compareText(a.title, b.title))
       if (entries.length === 0) throw new NotFound(section.path)
-      return {...common, template: 'section.njk', data: {entries}}
+      const {items, pagination} = paginate(entries, page, section.path)
+      return {...common, template: 'section.njk', data: {entries: items, pager: pagination}}
     }
   }
 }
