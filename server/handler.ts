@@ -7,6 +7,7 @@ import {schemaReleaseValidator} from './releaseValidation.js'
 import type {ReleaseValidator} from './releases.js'
 import {assetRoutes} from './routes/assets.js'
 import {dataRoutes} from './routes/data.js'
+import {liveRoutes} from './routes/live.js'
 import type {ServerDeps} from './routes/deps.js'
 import {operationsRoutes} from './routes/operations.js'
 import {studioRoutes} from './routes/studio.js'
@@ -147,6 +148,7 @@ export function createHandler(store: Store, options: HandlerOptions): Handler {
   const table = new RouteTable([
     ...dataRoutes(deps),
     ...assetRoutes(deps),
+    ...liveRoutes(deps),
     ...operationsRoutes(deps),
     ...(options.users ? studioRoutes({...deps, users: options.users}) : []),
     ...(options.routes?.(deps) ?? []),
