@@ -1,11 +1,14 @@
 import {createHash, randomBytes, timingSafeEqual} from 'node:crypto'
-import {chmodSync, existsSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import type {Caller, Role} from './types.js'
 
 /**
  * Tokens live in the data folder: `<data>/admin-token` (or AHP_ADMIN_TOKEN) for the administrator,
- * and `<data>/tokens.json` for the rest, stored as SHA-256 hashes with a role.
+ * and `<data>/tokens.json` for the rest, stored as SHA-256 hashes with a role. A signed-in
+ * session's token also carries when it ends: `expiresAt` (absolute) and `idleMs` after its last
+ * use. Last use is kept in memory and written to the file at most once a minute, never on every
+ * request.
  */
 
 export const ROLES: readonly Role[] = ['administrator', 'editor', 'viewer']
@@ -18,7 +21,21 @@ export interface TokenRecord {
   createdAt: string
   /** a signed-in user's session token stands for that user (server/users.ts); API tokens have none */
   userId?: string
+  /** sessions: when the session ends whatever happens (ISO time) */
+  expiresAt?: string
+  /** sessions: the session ends when unused this long */
+  idleMs?: number
+  /** sessions: last use, written coarsely (see LAST_USED_WRITE_MS) */
+  lastUsedAt?: string
 }
+
+export interface SessionLifetime {
+  idleMs: number
+  maxMs: number
+}
+
+/** last use is written to tokens.json at most this often (or a quarter of the idle time, if shorter) */
+const LAST_USED_WRITE_MS = 60_000
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('hex')
 
@@ -37,11 +54,19 @@ export class TokenStore {
   private readonly file: string
   readonly adminTokenFile: string
   private adminToken: string
+  private readonly now: () => number
+  /** tokens.json as last read or written, and the file's identity then */
+  private cache: {stamp: string; tokens: TokenRecord[]} | undefined
+  /** session id → last use (ms), newer than the file's `lastUsedAt` */
+  private readonly lastUsed = new Map<string, number>()
+  private lastWrite = 0
 
   constructor(
     readonly dataDir: string,
     adminToken?: string,
+    options: {now?: () => number} = {},
   ) {
+    this.now = options.now ?? Date.now
     this.file = join(dataDir, 'tokens.json')
     this.adminTokenFile = join(dataDir, 'admin-token')
     if (adminToken) {
@@ -65,31 +90,90 @@ export class TokenStore {
     return this.adminToken
   }
 
+  private stamp(): string | undefined {
+    try {
+      const info = statSync(this.file)
+      return `${info.ino}:${info.size}:${info.mtimeMs}`
+    } catch {
+      return undefined
+    }
+  }
+
+  /** Every token record; re-read only when the file changed (another process may write it). */
   list(): TokenRecord[] {
-    if (!existsSync(this.file)) return []
+    const stamp = this.stamp()
+    if (stamp === undefined) return []
+    if (this.cache?.stamp === stamp) return this.cache.tokens
     const parsed = JSON.parse(readFileSync(this.file, 'utf8')) as {tokens?: TokenRecord[]}
-    return Array.isArray(parsed.tokens) ? parsed.tokens : []
+    const tokens = Array.isArray(parsed.tokens) ? parsed.tokens : []
+    this.cache = {stamp, tokens}
+    return tokens
+  }
+
+  private write(tokens: TokenRecord[]): void {
+    writePrivate(this.file, `${JSON.stringify({tokens}, null, 2)}\n`)
+    const stamp = this.stamp()
+    this.cache = stamp ? {stamp, tokens} : undefined
+  }
+
+  /** A new token and its record (not yet stored). */
+  private mint(role: Role, label: string, extra: Partial<TokenRecord> = {}): {token: string; record: TokenRecord} {
+    const token = generateToken()
+    const record: TokenRecord = {id: `t${randomBytes(6).toString('hex')}`, label, role, hash: sha256(token), createdAt: new Date(this.now()).toISOString(), ...extra}
+    return {token, record}
+  }
+
+  /** A session token for a signed-in user, ending after `lifetime`; sessions already over are dropped from the file. */
+  createSession(role: Role, label: string, userId: string, lifetime: SessionLifetime): {token: string; record: TokenRecord} {
+    const now = this.now()
+    const minted = this.mint(role, label, {
+      userId,
+      expiresAt: new Date(now + lifetime.maxMs).toISOString(),
+      idleMs: Math.min(lifetime.idleMs, lifetime.maxMs),
+      lastUsedAt: new Date(now).toISOString(),
+    })
+    this.write([...this.list().filter((t) => !this.ended(t, now)), minted.record])
+    return minted
+  }
+
+  /** true when a session's absolute or idle lifetime has passed (API tokens never end by themselves) */
+  private ended(record: TokenRecord, now: number): boolean {
+    if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now) return true
+    if (record.idleMs !== undefined) {
+      const used = Math.max(Date.parse(record.lastUsedAt ?? record.createdAt) || 0, this.lastUsed.get(record.id) ?? 0)
+      if (now - used > record.idleMs) return true
+    }
+    return false
+  }
+
+  /** Writes last-use times held in memory, at most once every LAST_USED_WRITE_MS. */
+  private noteUse(record: TokenRecord, now: number): void {
+    if (record.idleMs === undefined) return
+    this.lastUsed.set(record.id, now)
+    const every = Math.min(LAST_USED_WRITE_MS, record.idleMs / 4)
+    const stored = Date.parse(record.lastUsedAt ?? record.createdAt) || 0
+    if (now - stored < every || now - this.lastWrite < Math.min(every, 1_000)) return
+    this.lastWrite = now
+    const tokens = this.list().map((t) => {
+      const used = this.lastUsed.get(t.id)
+      return used !== undefined && used > (Date.parse(t.lastUsedAt ?? t.createdAt) || 0) ? {...t, lastUsedAt: new Date(used).toISOString()} : t
+    })
+    this.lastUsed.clear()
+    this.write(tokens)
   }
 
   create(role: Role, label: string = role, userId?: string): {token: string; record: TokenRecord} {
-    const token = generateToken()
-    const record: TokenRecord = {
-      id: `t${randomBytes(6).toString('hex')}`,
-      label,
-      role,
-      hash: sha256(token),
-      createdAt: new Date().toISOString(),
-      ...(userId ? {userId} : {}),
-    }
-    writePrivate(this.file, `${JSON.stringify({tokens: [...this.list(), record]}, null, 2)}\n`)
-    return {token, record}
+    const minted = this.mint(role, label, userId ? {userId} : {})
+    this.write([...this.list(), minted.record])
+    return minted
   }
 
   remove(id: string): boolean {
     const tokens = this.list()
     const kept = tokens.filter((t) => t.id !== id)
     if (kept.length === tokens.length) return false
-    writePrivate(this.file, `${JSON.stringify({tokens: kept}, null, 2)}\n`)
+    this.write(kept)
+    this.lastUsed.delete(id)
     return true
   }
 
@@ -107,16 +191,20 @@ export class TokenStore {
   revokeUser(userId: string): number {
     const tokens = this.list()
     const kept = tokens.filter((t) => t.userId !== userId)
-    if (kept.length !== tokens.length) writePrivate(this.file, `${JSON.stringify({tokens: kept}, null, 2)}\n`)
+    if (kept.length !== tokens.length) this.write(kept)
     return tokens.length - kept.length
   }
 
-  /** The caller a bearer token stands for; `undefined` when the token is unknown. */
+  /** The caller a bearer token stands for; `undefined` when the token is unknown or its session has ended. */
   resolve(token: string): Caller | undefined {
     const given = Buffer.from(sha256(token), 'hex')
     if (timingSafeEqual(given, Buffer.from(sha256(this.adminToken), 'hex'))) return {role: 'administrator', userId: 'p-admin'}
     for (const record of this.list()) {
-      if (timingSafeEqual(given, Buffer.from(record.hash, 'hex'))) return {role: record.role, userId: record.userId ?? `p-${record.id}`}
+      if (!timingSafeEqual(given, Buffer.from(record.hash, 'hex'))) continue
+      const now = this.now()
+      if (this.ended(record, now)) return undefined
+      this.noteUse(record, now)
+      return {role: record.role, userId: record.userId ?? `p-${record.id}`}
     }
     return undefined
   }

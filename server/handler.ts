@@ -11,6 +11,8 @@ import {liveRoutes} from './routes/live.js'
 import type {ServerDeps} from './routes/deps.js'
 import {operationsRoutes} from './routes/operations.js'
 import {studioRoutes} from './routes/studio.js'
+import {authRoutes} from './routes/auth.js'
+import {defaultSignInSettings, type SignInSettings} from './signin/settings.js'
 import {createStaticHandler, isApiPath} from './static.js'
 import type {Dataset, Store} from './store.js'
 import type {TokenStore} from './auth.js'
@@ -51,6 +53,8 @@ export interface HandlerOptions {
   validateRelease?: ReleaseValidator | null
   /** local accounts: enables the Studio's sign-in, `/users/me` and per-user settings (server/routes/studio.ts) */
   users?: UserStore
+  /** sign-in settings (AHP_SESSION_*, AHP_LOCAL_ACCOUNTS, AHP_OIDC_*): server/signin/settings.ts */
+  signIn?: Partial<SignInSettings>
   /** the built Studio (dist-studio/), served at `/` for every path that is not the API */
   studioDir?: string
   /** the address users type (AHP_PUBLIC_URL): asset URLs and the accepted Host; default `https://localhost` */
@@ -134,6 +138,7 @@ export function createHandler(store: Store, options: HandlerOptions): Handler {
     validateRelease: options.validateRelease === undefined ? schemaReleaseValidator : options.validateRelease,
     publicUrl: () => publicUrl().replace(/\/+$/, ''),
     corsOrigins: options.corsOrigins,
+    signIn: {...defaultSignInSettings, ...options.signIn},
     limits: {
       maxBodyBytes: maxBody,
       maxAssetBytes: maxAsset,
@@ -151,6 +156,7 @@ export function createHandler(store: Store, options: HandlerOptions): Handler {
     ...liveRoutes(deps),
     ...operationsRoutes(deps),
     ...(options.users ? studioRoutes({...deps, users: options.users}) : []),
+    ...(options.users ? authRoutes({...deps, users: options.users}) : []),
     ...(options.routes?.(deps) ?? []),
   ])
   const serveStatic = options.studioDir ? createStaticHandler(options.studioDir) : undefined

@@ -13,6 +13,10 @@ export interface LoginPageOptions {
   email?: string
   /** shown above the form, read out by screen readers */
   error?: string
+  /** the form's CSRF token (server/signin/form-token.ts) */
+  formToken: string
+  /** the organisation's sign-in, offered beside the form: its label and the address that starts it */
+  organisation?: {name: string; href: string} | undefined
 }
 
 export function loginPage(options: LoginPageOptions): string {
@@ -54,12 +58,14 @@ export function loginPage(options: LoginPageOptions): string {
   <form method="post" action="/auth/login" novalidate>
     <input type="hidden" name="origin" value="${escapeHtml(options.origin)}">
     <input type="hidden" name="projectId" value="${escapeHtml(options.projectId)}">
+    <input type="hidden" name="formToken" value="${escapeHtml(options.formToken)}">
     <label for="email">Email address</label>
     <input id="email" name="email" type="email" autocomplete="username" spellcheck="false" required value="${escapeHtml(options.email ?? '')}"${invalid}>
     <label for="password">Password</label>
     <input id="password" name="password" type="password" autocomplete="current-password" required${invalid}>
     <button type="submit">Sign in</button>
   </form>
+  ${options.organisation ? `<p class="hint">Or <a href="${escapeHtml(options.organisation.href)}">sign in with ${escapeHtml(options.organisation.name)}</a>.</p>` : ''}
   <p class="hint">If you do not have an account, or have forgotten your password, ask the person who looks after this content hub.</p>
 </main>
 ${options.error ? '<script>document.getElementById("error-summary").focus()</script>' : ''}
@@ -68,10 +74,11 @@ ${options.error ? '<script>document.getElementById("error-summary").focus()</scr
 `
 }
 
-export function messagePage(title: string, message: string): string {
+/** A plain page for a person: a title, a message and, optionally, a link onward (never a stack). */
+export function messagePage(title: string, message: string, link?: {text: string; href: string}): string {
   return `<!doctype html>
 <html lang="en-GB"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} – AHP Content Hub</title>
 <style>body{margin:0;font-family:Arial,Helvetica,sans-serif;font-size:1.1875rem;line-height:1.5;color:#212b32;background:#f0f4f5}header{background:#005eb8;color:#fff;padding:1rem 1.5rem;font-weight:bold}main{max-width:30rem;margin:2.5rem auto;padding:2rem;background:#fff}h1{font-size:2rem;margin:0 0 1rem}</style>
-</head><body><header>AHP Content Hub</header><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></main></body></html>
+</head><body><header>AHP Content Hub</header><main><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>${link ? `<p><a href="${escapeHtml(link.href)}">${escapeHtml(link.text)}</a></p>` : ''}</main></body></html>
 `
 }

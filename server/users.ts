@@ -1,4 +1,4 @@
-import {randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions} from 'node:crypto'
+import {createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions} from 'node:crypto'
 import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import Database from 'better-sqlite3'
@@ -16,6 +16,30 @@ export interface User {
   name: string
   role: Role
   createdAt: string
+  /** an organisation account (OpenID Connect): its role comes from the provider's claims at each sign-in */
+  external?: {issuer: string; subject: string; picture: string | null}
+}
+
+/** What an OpenID provider says of a person at sign-in. */
+export interface ExternalIdentity {
+  issuer: string
+  subject: string
+  email: string
+  name: string
+  picture: string | null
+  role: User['role']
+}
+
+interface ExternalRow {
+  id: string
+  issuer: string
+  subject: string
+  email: string
+  name: string
+  picture: string | null
+  role: User['role']
+  created_at: string
+  signed_in_at: string
 }
 
 interface UserRow {
@@ -27,29 +51,77 @@ interface UserRow {
   created_at: string
 }
 
-/** scrypt cost parameters; stored with every hash so they can be raised later without breaking old hashes. */
-const SCRYPT = {N: 16384, r: 8, p: 1, keylen: 64} as const
+export interface ScryptCost {
+  N: number
+  r: number
+  p: number
+}
 
-function scrypt(password: string, salt: Buffer, keylen: number, cost: {N: number; r: number; p: number}): Promise<Buffer> {
-  const options: ScryptOptions = {...cost, maxmem: 256 * cost.N * cost.r}
-  return new Promise((resolve, reject) => {
-    scryptCallback(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)))
-  })
+/**
+ * scrypt cost: OWASP's Password Storage Cheat Sheet minimum (N=2^17, r=8, p=1: 128 MiB and about
+ * a quarter of a second a hash). Stored with every hash; a hash made at another cost is made
+ * again at this one on the user's next good sign-in.
+ */
+export const SCRYPT_COST: ScryptCost = {N: 2 ** 17, r: 8, p: 1}
+const KEY_LENGTH = 64
+/** hashes computed at once (each holds 128 MiB); more wait their turn, up to MAX_WAITING */
+const MAX_HASHING = 2
+const MAX_WAITING = 64
+
+/** Too many sign-ins at once: the server answers 503 and the person tries again. */
+export class HashingBusyError extends Error {}
+
+let hashing = 0
+const waiting: (() => void)[] = []
+
+async function scrypt(password: string, salt: Buffer, keylen: number, cost: ScryptCost): Promise<Buffer> {
+  // scrypt needs 128·N·r bytes; Node refuses above `maxmem` (32 MiB by default), so allow twice that
+  const options: ScryptOptions = {...cost, maxmem: 2 * 128 * cost.N * cost.r}
+  if (hashing >= MAX_HASHING) {
+    if (waiting.length >= MAX_WAITING) throw new HashingBusyError('too many sign-ins at once')
+    await new Promise<void>((resolve) => waiting.push(resolve))
+  }
+  hashing += 1
+  try {
+    return await new Promise((resolve, reject) => {
+      scryptCallback(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key)))
+    })
+  } finally {
+    hashing -= 1
+    waiting.shift()?.()
+  }
 }
 
 /** `scrypt$N$r$p$<salt base64>$<hash base64>` */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, cost: ScryptCost = SCRYPT_COST): Promise<string> {
   const salt = randomBytes(16)
-  const key = await scrypt(password, salt, SCRYPT.keylen, {N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p})
-  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64'), key.toString('base64')].join('$')
+  const key = await scrypt(password, salt, KEY_LENGTH, cost)
+  return ['scrypt', cost.N, cost.r, cost.p, salt.toString('base64'), key.toString('base64')].join('$')
+}
+
+/** The cost a stored hash was made at; undefined for a hash this server would not compute (out of bounds). */
+function costOf(stored: string): ScryptCost | undefined {
+  const [scheme, n, r, p] = stored.split('$')
+  const cost = {N: Number(n), r: Number(r), p: Number(p)}
+  if (scheme !== 'scrypt' || !Number.isInteger(cost.N) || !Number.isInteger(cost.r) || !Number.isInteger(cost.p)) return undefined
+  const powerOfTwo = cost.N > 1 && (cost.N & (cost.N - 1)) === 0
+  return powerOfTwo && cost.N <= 2 ** 20 && cost.r >= 1 && cost.r <= 32 && cost.p >= 1 && cost.p <= 16 ? cost : undefined
 }
 
 export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const [scheme, n, r, p, saltB64, hashB64] = stored.split('$')
-  if (scheme !== 'scrypt' || !n || !r || !p || !saltB64 || !hashB64) return false
+  const [, , , , saltB64, hashB64] = stored.split('$')
+  const cost = costOf(stored)
+  if (!cost || !saltB64 || !hashB64) return false
   const expected = Buffer.from(hashB64, 'base64')
-  const key = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, {N: Number(n), r: Number(r), p: Number(p)})
+  if (expected.length < 16) return false
+  const key = await scrypt(password, Buffer.from(saltB64, 'base64'), expected.length, cost)
   return key.length === expected.length && timingSafeEqual(key, expected)
+}
+
+/** true when a stored hash was made at another cost than today's */
+export function needsRehash(stored: string): boolean {
+  const cost = costOf(stored)
+  return !cost || cost.N !== SCRYPT_COST.N || cost.r !== SCRYPT_COST.r || cost.p !== SCRYPT_COST.p
 }
 
 /** A password hash that no password matches, so unknown emails take as long as known ones. */
@@ -80,6 +152,18 @@ export class UserStore {
         password TEXT NOT NULL,
         created_at TEXT NOT NULL
       );
+      CREATE TABLE IF NOT EXISTS external_users (
+        id TEXT PRIMARY KEY,
+        issuer TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        email TEXT NOT NULL,
+        name TEXT NOT NULL,
+        picture TEXT,
+        role TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        signed_in_at TEXT NOT NULL,
+        UNIQUE (issuer, subject)
+      );
       CREATE TABLE IF NOT EXISTS keyvalue (
         user_id TEXT NOT NULL,
         key TEXT NOT NULL,
@@ -98,9 +182,41 @@ export class UserStore {
     return this.db.prepare<[], UserRow>(/* sql */ `SELECT * FROM users ORDER BY email`).all().map(UserStore.toUser)
   }
 
+  private static toExternalUser(row: ExternalRow): User {
+    return {
+      id: row.id,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      createdAt: row.created_at,
+      external: {issuer: row.issuer, subject: row.subject, picture: row.picture},
+    }
+  }
+
+  /** A local or an organisation account by id. */
   get(id: string): User | undefined {
     const row = this.db.prepare<[string], UserRow>(/* sql */ `SELECT * FROM users WHERE id = ?`).get(id)
-    return row ? UserStore.toUser(row) : undefined
+    if (row) return UserStore.toUser(row)
+    const external = this.db.prepare<[string], ExternalRow>(/* sql */ `SELECT * FROM external_users WHERE id = ?`).get(id)
+    return external ? UserStore.toExternalUser(external) : undefined
+  }
+
+  /**
+   * Records an organisation account as its provider describes it at sign-in (name, email, picture
+   * and role as of now), keyed by issuer and subject; its id stays the same across sign-ins so
+   * history and presence keep naming the person.
+   */
+  upsertExternal(identity: ExternalIdentity): User {
+    const now = new Date().toISOString()
+    const id = `e${createHash('sha256').update(`${identity.issuer}\n${identity.subject}`).digest('base64url').slice(0, 16)}`
+    this.db
+      .prepare(/* sql */ `
+        INSERT INTO external_users (id, issuer, subject, email, name, picture, role, created_at, signed_in_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        ON CONFLICT (issuer, subject) DO UPDATE SET email = excluded.email, name = excluded.name, picture = excluded.picture,
+          role = excluded.role, signed_in_at = excluded.signed_in_at
+      `)
+      .run(id, identity.issuer, identity.subject, identity.email, identity.name, identity.picture, identity.role, now, now)
+    return this.get(id) as User
   }
 
   byEmail(email: string): User | undefined {
@@ -143,7 +259,13 @@ export class UserStore {
       await verifyPassword(password, await decoyHash)
       return undefined
     }
-    return (await verifyPassword(password, row.password)) ? UserStore.toUser(row) : undefined
+    if (!(await verifyPassword(password, row.password))) return undefined
+    if (needsRehash(row.password)) {
+      // made at an older cost: made again at today's, now that the password is known
+      const rehashed = await hashPassword(password)
+      this.db.prepare(/* sql */ `UPDATE users SET password = ? WHERE id = ? AND password = ?`).run(rehashed, row.id, row.password)
+    }
+    return UserStore.toUser(row)
   }
 
   getValues(userId: string, keys: string[]): {key: string; value: unknown}[] {

@@ -3,6 +3,7 @@ import type {Clock} from '../clock.js'
 import type {PerCallerCap} from '../http/limits.js'
 import type {ReleaseValidator} from '../releases.js'
 import type {Store} from '../store.js'
+import type {SignInSettings} from '../signin/settings.js'
 import type {UserStore} from '../users.js'
 
 /** What every route module is built from (server/handler.ts makes one of these). */
@@ -17,6 +18,8 @@ export interface ServerDeps {
   /** the address users type (AHP_PUBLIC_URL, or the local address): asset URLs are built from it, never from a request header */
   publicUrl(): string
   corsOrigins?: string[] | undefined
+  /** sign-in: session lifetimes, local accounts on or off, the organisation's OpenID provider (server/routes/auth.ts) */
+  signIn?: SignInSettings | undefined
   limits: {
     maxBodyBytes: number
     maxAssetBytes: number

@@ -1,16 +1,14 @@
-import {randomBytes} from 'node:crypto'
 import {ApiError, badRequest, notFound, unauthorized} from '../errors.js'
 import {documentEvents} from '../history-events.js'
 import {parseClientJson} from '../http/body.js'
 import {json as jsonResponse, splitIds, type RequestContext, type Route} from '../http/router.js'
-import {loginPage, messagePage} from '../login-page.js'
 import type {Caller, Role} from '../types.js'
 import type {User, UserStore} from '../users.js'
 import type {ServerDeps} from './deps.js'
 
 /**
- * What the Studio needs beyond the content API (DESIGN.md, studio/AUTH.md): who is signed in,
- * the sign-in flow with local accounts, the project and its datasets' grants derived from the
+ * What the Studio needs beyond the content API (DESIGN.md, studio/AUTH.md): who is signed in
+ * (signing in itself: server/routes/auth.ts), the project and its datasets' grants derived from the
  * caller's role, features, release limits, per-user settings and the History timeline's events.
  */
 
@@ -30,21 +28,6 @@ export const PERMISSIONS: Record<Role, string[]> = {
   viewer: ['read', 'history'],
 }
 
-const SID_TTL_MS = 60_000
-/**
- * After a sign-in, the Studio swaps `#sid=` for a token while its sign-in screen, shown for the
- * first `/users/me` (sent before the swap, so 401), fetches `/auth/providers`. Should that answer
- * arrive after the swap but before the Studio has read `/users/me` with the new token, sanity
- * 5.31's `redirectOnSingle` sends the editor back to the sign-in page. So for a few seconds
- * after a swap, `/auth/providers` answers late: the Studio is signed in by then and ignores it.
- */
-const PROVIDERS_HOLD_WINDOW_MS = 5_000
-/** Wrong passwords allowed per email address in a window before sign-in pauses for it. */
-const MAX_FAILED_SIGN_INS = 5
-const FAILED_SIGN_IN_WINDOW_MS = 15 * 60_000
-const PROVIDERS_HOLD_MS = 2_500
-const SESSION_LABEL = 'studio session'
-
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
 
 function json(ctx: StudioContext, body: unknown, status = 200): Response {
@@ -52,52 +35,8 @@ function json(ctx: StudioContext, body: unknown, status = 200): Response {
   return jsonResponse(ctx, body, status)
 }
 
-function html(body: string, status = 200, headers = new Headers()): Response {
-  headers.set('content-type', 'text/html; charset=utf-8')
-  headers.set('cache-control', 'no-store')
-  headers.set('x-frame-options', 'DENY')
-  headers.set('referrer-policy', 'no-referrer')
-  return new Response(body, {status, headers})
-}
-
-function bearer(request: Request): string | undefined {
-  const match = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')
-  return match?.[1]
-}
-
 export function studioRoutes(deps: ServerDeps & {users: UserStore}): Route[] {
-  const {store, tokens, users, projectId} = deps
-  const options = {corsOrigins: deps.corsOrigins}
-  /** single-use sign-in ids waiting for `/auth/fetch` */
-  const sids = new Map<string, {userId: string; role: Role; expires: number}>()
-  let lastExchange = 0
-  /** wrong passwords per email address: guessing is slowed to a few tries per quarter hour */
-  const failures = new Map<string, {count: number; since: number}>()
-
-  function ownOrigins(url: URL): string[] {
-    const port = url.port ? `:${url.port}` : ''
-    return [
-      `${url.protocol}//localhost${port}`,
-      `${url.protocol}//127.0.0.1${port}`,
-      `${url.protocol}//${projectId}.localhost${port}`,
-      ...(options.corsOrigins ?? []),
-    ]
-  }
-
-  /** The page to send the editor back to, when its origin is one of ours; undefined otherwise. */
-  function safeReturnUrl(url: URL, origin: string | null): string | undefined {
-    if (!origin) return undefined
-    let target: URL
-    try {
-      target = new URL(origin)
-    } catch {
-      return undefined
-    }
-    if (target.protocol !== 'https:' && target.protocol !== 'http:') return undefined
-    if (!ownOrigins(url).includes(target.origin)) return undefined
-    target.hash = ''
-    return target.href
-  }
+  const {store, users, projectId} = deps
 
   function userOf(caller: Caller): {id: string; name: string; email: string; role: Role} {
     if (caller.role === null) throw unauthorized('Unauthorized - Session not found')
@@ -201,71 +140,6 @@ export function studioRoutes(deps: ServerDeps & {users: UserStore}): Route[] {
     return json(ctx, {events: {[id]: documentEvents(ctx.dataset(), id, limit)}, nextCursor: ''})
   }
 
-  // ---- sign-in (studio/AUTH.md) ----
-
-  async function providers(ctx: StudioContext): Promise<Response> {
-    if (Date.now() - lastExchange < PROVIDERS_HOLD_WINDOW_MS) await new Promise((resolve) => setTimeout(resolve, PROVIDERS_HOLD_MS))
-    const port = ctx.url.port ? `:${ctx.url.port}` : ''
-    return json(ctx, {
-      providers: [{name: 'local', title: 'Sign in with your AHP Content Hub account', url: `${ctx.url.protocol}//localhost${port}/auth/login`}],
-    })
-  }
-
-  function loginForm(ctx: StudioContext): Response {
-    const origin = safeReturnUrl(ctx.url, ctx.url.searchParams.get('origin'))
-    if (!origin) return html(messagePage('Sign-in link not recognised', 'Open the content hub from its usual address and sign in from there.'), 400)
-    return html(loginPage({origin, projectId}))
-  }
-
-  async function loginSubmit(ctx: StudioContext): Promise<Response> {
-    const form = new URLSearchParams(await ctx.readText(64 * 1024))
-    const origin = safeReturnUrl(ctx.url, form.get('origin'))
-    if (!origin) return html(messagePage('Sign-in link not recognised', 'Open the content hub from its usual address and sign in from there.'), 400)
-    const email = (form.get('email') ?? '').trim()
-    const password = form.get('password') ?? ''
-    if (!email || !password) {
-      return html(loginPage({origin, projectId, email, error: !email ? 'Enter your email address.' : 'Enter your password.'}), 400)
-    }
-    const key = email.toLowerCase()
-    const now = Date.now()
-    const failed = failures.get(key)
-    if (failed && now - failed.since > FAILED_SIGN_IN_WINDOW_MS) failures.delete(key)
-    if ((failures.get(key)?.count ?? 0) >= MAX_FAILED_SIGN_INS) {
-      return html(loginPage({origin, projectId, email, error: 'There have been too many attempts to sign in with this email address. Wait 15 minutes, then try again.'}), 429)
-    }
-    const user = await users.authenticate(email, password)
-    if (!user) {
-      const entry = failures.get(key) ?? {count: 0, since: now}
-      entry.count += 1
-      failures.set(key, entry)
-      return html(loginPage({origin, projectId, email, error: 'The email address or password is not right. Check them and try again.'}), 401)
-    }
-    failures.delete(key)
-    for (const [key, value] of sids) if (value.expires < now) sids.delete(key)
-    const sid = randomBytes(32).toString('base64url')
-    sids.set(sid, {userId: user.id, role: user.role, expires: now + SID_TTL_MS})
-    const headers = new Headers({location: `${origin}#sid=${sid}`, 'cache-control': 'no-store', 'referrer-policy': 'no-referrer'})
-    return new Response(null, {status: 303, headers})
-  }
-
-  function fetchToken(ctx: StudioContext): Response {
-    const sid = ctx.url.searchParams.get('sid') ?? ''
-    const entry = sids.get(sid)
-    sids.delete(sid)
-    if (!entry || entry.expires < Date.now()) throw unauthorized('Unauthorized - the sign-in has expired; sign in again')
-    const user = users.get(entry.userId)
-    if (!user) throw unauthorized('Unauthorized - the account no longer exists')
-    const {token} = tokens.create(user.role, `${SESSION_LABEL} ${user.email}`, user.id)
-    lastExchange = Date.now()
-    return json(ctx, {token})
-  }
-
-  function logout(ctx: StudioContext): Response {
-    const token = bearer(ctx.request)
-    if (token) tokens.revokeSession(token)
-    return json(ctx, {})
-  }
-
   function authId(ctx: StudioContext): Response {
     return json(ctx, {id: userOf(ctx.caller).id})
   }
@@ -276,20 +150,14 @@ export function studioRoutes(deps: ServerDeps & {users: UserStore}): Route[] {
   }
   const ids = (ctx: StudioContext) => ctx.rawParams.ids ?? ''
 
-  // `/auth/*` is answered before the caller is authenticated (access `session`): a stale token
-  // must not stop a sign-out or a new sign-in.
+  // sign-in and sign-out: server/routes/auth.ts
   return [
-    {method: 'GET', path: '/auth/providers', access: 'session', handle: providers},
-    {method: 'GET', path: '/auth/login', access: 'session', handle: loginForm},
-    {method: 'POST', path: '/auth/login', access: 'session', handle: loginSubmit},
-    {method: 'GET', path: '/auth/fetch', access: 'session', handle: fetchToken},
-    {method: 'POST', path: '/auth/logout', access: 'session', handle: logout},
     {method: 'GET', path: '/auth/id', access: 'signedIn', handle: authId},
     {method: 'GET', path: '/users/me', access: 'signedIn', handle: me},
     {method: ['GET', 'PUT'], path: '/users/me/keyvalue', access: 'signedIn', handle: (ctx) => keyValue(ctx, undefined)},
     {method: 'GET', path: '/users/me/keyvalue/:keys', access: 'signedIn', handle: (ctx) => keyValue(ctx, ctx.rawParams.keys)},
     {method: 'GET', path: '/users/:ids', access: 'signedIn', handle: (ctx) => usersById(ctx, ids(ctx))},
-    {method: 'GET', path: '/features', access: 'signedIn', handle: (ctx) => json(ctx, ['contentReleases'])},
+    {method: 'GET', path: '/features', access: 'signedIn', handle: (ctx) => json(ctx, ['contentReleases', 'singleDocRelease'])},
     {method: 'GET', path: '/projects/:project', access: 'signedIn', handle: inProject(project)},
     {method: 'GET', path: '/projects/:project/user-applications', access: 'signedIn', handle: inProject((ctx) => json(ctx, []))},
     {

@@ -1,6 +1,5 @@
 import {execFileSync} from 'node:child_process'
 import {existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync} from 'node:fs'
-import https from 'node:https'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -12,6 +11,7 @@ import {importNdjson} from '../../scripts/content-import.js'
 import {ensureStudioBuilt} from '../../scripts/studio-build.js'
 import {createUserCommand} from '../../scripts/user.js'
 import {runCommand} from '../../scripts/lib/cli.js'
+import {sessionTokenFor} from '../helpers/signin.js'
 
 /**
  * One Studio build, one server and one headless Chromium for the browser tests. The browser
@@ -84,18 +84,6 @@ export function trustingHome(caCertPath: string): string {
   return home
 }
 
-function request(url: string, ca: string, init: {method?: string; body?: string; headers?: Record<string, string>} = {}) {
-  return new Promise<{status: number; headers: Record<string, string | string[] | undefined>; body: string}>((resolve, reject) => {
-    const req = https.request(url, {method: init.method ?? 'GET', headers: init.headers ?? {}, ca}, (res) => {
-      const chunks: Buffer[] = []
-      res.on('data', (c: Buffer) => chunks.push(c))
-      res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8')}))
-    })
-    req.on('error', reject)
-    req.end(init.body)
-  })
-}
-
 /** `config`: more server settings, such as a `clock` (server/clock.ts) for tests that move time. */
 export async function startStudioEnv(config: Partial<ServerConfig> = {}): Promise<StudioEnv> {
   // AHP_E2E_STUDIO_DIR: an existing build, for iterating on the tests without rebuilding
@@ -125,18 +113,8 @@ export async function startStudioEnv(config: Partial<ServerConfig> = {}): Promis
   })
   mkdirSync(OUTPUT_DIR, {recursive: true})
 
-  async function sessionToken(account: Account): Promise<string> {
-    const origin = `${url}/local`
-    const form = new URLSearchParams({origin, projectId: 'local', email: account.email, password: account.password})
-    const login = await request(`${url}/auth/login`, ca, {method: 'POST', body: form.toString(), headers: {'content-type': 'application/x-www-form-urlencoded'}})
-    const location = String(login.headers.location ?? '')
-    const sid = /#sid=([^&]+)/.exec(location)?.[1]
-    if (login.status !== 303 || !sid) throw new Error(`sign-in failed for ${account.email}: ${login.status}`)
-    const exchanged = await request(`${url}/v2026-05-04/auth/fetch?sid=${sid}`, ca)
-    const token = (JSON.parse(exchanged.body) as {token?: string}).token
-    if (!token) throw new Error(`no token for ${account.email}: ${exchanged.body}`)
-    return token
-  }
+  // the sign-in form as a browser fills it in (form token, sign-in cookie, own Origin)
+  const sessionToken = (account: Account): Promise<string> => sessionTokenFor(url, ca, account)
 
   const studioEnv: StudioEnv = {
     server,
