@@ -7,6 +7,7 @@ import {actionsFor} from './studio/actions'
 import {localApiHost, pageLocation} from './studio/apiHost'
 import {badgesFor} from './studio/badges'
 import {studioEnv} from './studio/env'
+import {sitePresentationTool} from './studio/presentation'
 import {LOCAL_DATASET, LOCAL_PROJECT_ID} from './studio/project'
 import {structure} from './studio/structure'
 import {globalNewDocumentOptions, templates} from './studio/templates'
@@ -30,6 +31,8 @@ const shared = {
   plugins: [
     structureTool({name: 'content', title: 'Content', structure}),
     visionTool({name: 'vision', title: 'GROQ', defaultApiVersion: '2025-02-19'}),
+    // The public website beside the editor, showing drafts and releases (studio/presentation.ts).
+    sitePresentationTool(),
   ],
   tools: (previous, {currentUser}) => toolsFor(previous, currentUser),
   document: {
