@@ -10,5 +10,7 @@ export default defineConfig({
     // Vitest's default on 2 cores is one worker; the browser tests mostly wait on Chromium and
     // the Studio build, so a second worker runs the rest beside them.
     maxWorkers: 2,
+    // the server's JSON log (one line per request) only from warnings up, unless asked for
+    env: {AHP_LOG_LEVEL: process.env.AHP_LOG_LEVEL ?? 'warn'},
   },
 })

@@ -1,11 +1,11 @@
 import {existsSync, readFileSync} from 'node:fs'
+import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {createLocalClient} from '../server/client'
-import {configFromEnv, startServer} from '../server/node-server'
+import {configFromEnv, startServer, type StudioState} from '../server/node-server'
+import {seedDataset} from '../server/seed'
 import {trustInstructions} from '../server/tls'
-import {importNdjson} from './content-import'
 import {isMainModule, runMain, type Command} from './lib/cli'
-import {ensureStudioBuilt} from './studio-build'
+import {DEFAULT_OUT_DIR, ensureStudioBuilt, PROJECT_ROOT} from './studio-build'
 import {CliError, UsageError} from './lib/errors'
 
 /** Starts the local Content Lake; seeds `production` from content/dataset.ndjson on an empty data folder. */
@@ -19,19 +19,27 @@ export const serveCommand: Command = {
 
 Starts the embedded Content Lake: Sanity's HTTP API over SQLite, on HTTPS with HTTP/2.
 On an empty data folder it creates dataset "production" and imports content/dataset.ndjson.
-Ctrl-C (SIGINT) or SIGTERM closes it cleanly.
+Ctrl-C (SIGINT) or SIGTERM closes it cleanly; SIGHUP re-reads the TLS certificate and key.
 
-Environment:
+Environment (all of them: README, "Settings"):
   AHP_PORT          port (default 3333)
   AHP_HOST          address to listen on (default 127.0.0.1)
   AHP_DATA_DIR      data folder (default ./data): datasets, assets, tokens, tls/ca.pem
+  AHP_PUBLIC_URL    the address users type (https://content.example.nhs.uk)
+  AHP_TLS_CERT, AHP_TLS_KEY   the organisation's certificate and key (PEM files)
+  AHP_TLS           "off": plain HTTP behind a reverse proxy that terminates TLS
+  AHP_TRUSTED_PROXIES  addresses/CIDRs whose X-Forwarded-* headers are believed (with AHP_TLS=off)
+  AHP_LOG_LEVEL     fatal, error, warn, info (default), debug, trace, silent
   AHP_ADMIN_TOKEN   administrator token (default: generated into <data>/admin-token, mode 0600)
   AHP_CORS_ORIGINS  comma-separated origins allowed by CORS (default: the server's own origins)
-  AHP_STUDIO        "off" serves the API only, without building or serving the Studio
+  AHP_STUDIO        "off": the API only; "prebuilt": serve dist-studio/ as built by
+                    npm run studio:build, never build (deployments); default: build in the
+                    background when the Studio's sources changed
 
-The Studio (dist-studio/) is built first when its sources changed since the last build (a few
-minutes the first time), then served at https://localhost:<port>/. Editors sign in with local
-accounts: npm run user -- create --email EMAIL --role editor
+The API answers within seconds. The Studio (dist-studio/) is built in the background when its
+sources changed since the last build (a few minutes the first time); until it is ready its
+address shows a "being built" page that reloads itself. Editors sign in with local accounts:
+npm run user -- create --email EMAIL --role editor
 
 Exit codes: 0 closed cleanly, 1 runtime error, 2 usage error.
 `,
@@ -44,22 +52,14 @@ Exit codes: 0 closed cleanly, 1 runtime error, 2 usage error.
     } catch (err) {
       throw new UsageError((err as Error).message)
     }
-    const withStudio = (io.env.AHP_STUDIO ?? '').toLowerCase() !== 'off'
-    if (withStudio) {
-      try {
-        const built = await ensureStudioBuilt({env: io.env, log: (line) => io.stderr(`studio: ${line}\n`)})
-        if (!built.built) io.stderr('studio: the Studio build is up to date\n')
-        config = {...config, studioDir: built.outDir}
-      } catch (err) {
-        const previous = fileURLToPath(new URL('../dist-studio', import.meta.url))
-        io.stderr(`studio: the Studio could not be built: ${(err as Error).message}\n`)
-        if (existsSync(`${previous}/index.html`)) {
-          io.stderr('studio: serving the previous build\n')
-          config = {...config, studioDir: previous}
-        } else {
-          io.stderr('studio: serving the API only\n')
-        }
-      }
+    const studioSetting = (io.env.AHP_STUDIO ?? '').toLowerCase()
+    if (studioSetting !== '' && !['off', 'prebuilt', 'build'].includes(studioSetting)) throw new UsageError(`AHP_STUDIO must be "off", "prebuilt" or "build", got "${io.env.AHP_STUDIO}"`)
+    const studioDir = join(PROJECT_ROOT, DEFAULT_OUT_DIR)
+    const hasBuild = () => existsSync(join(studioDir, 'index.html'))
+    let studioState: StudioState = hasBuild() ? 'ready' : 'building'
+    if (studioSetting !== 'off') {
+      config = {...config, studioDir, studioState: () => studioState}
+      if (studioSetting === 'prebuilt' && !hasBuild()) studioState = 'failed'
     }
     let server
     try {
@@ -67,46 +67,65 @@ Exit codes: 0 closed cleanly, 1 runtime error, 2 usage error.
     } catch (err) {
       throw new CliError(`cannot start on ${config.host}:${config.port}: ${(err as Error).message}`)
     }
+    const log = server.log
+    if (studioSetting === 'prebuilt' && studioState === 'failed') log.error({studioDir}, 'AHP_STUDIO=prebuilt but there is no built Studio: run npm run studio:build')
+    if (studioSetting !== 'off' && studioSetting !== 'prebuilt') {
+      // the build never holds the API back: it runs beside it, the old build served meanwhile
+      void ensureStudioBuilt({env: io.env, log: (line) => log.info({component: 'studio'}, line)}).then(
+        (built) => {
+          studioState = 'ready'
+          log.info({component: 'studio', built: built.built, ms: built.ms}, built.built ? 'Studio built: serving it' : 'the Studio build is up to date')
+        },
+        (err: unknown) => {
+          studioState = hasBuild() ? 'ready' : 'failed'
+          log.error({component: 'studio', err: err instanceof Error ? err.message : String(err)}, hasBuild() ? 'the Studio could not be built: serving the previous build' : 'the Studio could not be built: serving the API only')
+        },
+      )
+    }
     const port = server.port
-    if (server.tls.created) io.stderr(`${trustInstructions(server.tls.caCertPath)}\n\n`)
+    if (server.tlsMode === 'local' && server.tls.caCreated) io.stderr(`${trustInstructions(server.tls.caCertPath)}\n\n`)
     if (server.store.list().length === 0) {
-      server.store.create(SEED_DATASET)
       if (existsSync(SEED)) {
-        const client = createLocalClient({url: server.url, dataset: SEED_DATASET, token: server.tokens.getAdminToken(), dataDir: config.dataDir})
-        const count = await importNdjson({
-          client,
-          ndjson: readFileSync(SEED, 'utf8'),
-          mode: 'createOrReplace',
-          onProgress: (done, total) => io.stderr(`Seeding "${SEED_DATASET}": ${done}/${total} documents\n`),
-        })
-        io.stderr(`Seeded dataset "${SEED_DATASET}" with ${count} documents from content/dataset.ndjson\n`)
+        const count = seedDataset(server.store, SEED_DATASET, readFileSync(SEED, 'utf8'))
+        log.info({dataset: SEED_DATASET, documents: count}, 'seeded the dataset from content/dataset.ndjson')
       } else {
-        io.stderr(`Created empty dataset "${SEED_DATASET}" (no content/dataset.ndjson to seed from)\n`)
+        server.store.create(SEED_DATASET)
+        log.info({dataset: SEED_DATASET}, 'created an empty dataset (no content/dataset.ndjson to seed from)')
       }
     }
+    const address = config.publicUrl ?? server.url
     io.stdout(
       [
-        ...(config.studioDir ? [`Studio: ${server.url}/  (sign in with an account from: npm run user -- create --email EMAIL --role editor)`] : []),
-        `AHP Content Hub API: ${server.url}  (also https://${config.projectId}.localhost:${port}, HTTP/2)`,
+        ...(config.studioDir ? [`Studio: ${address}/  (${studioState === 'ready' ? 'ready' : 'being built'}; sign in with an account from: npm run user -- create --email EMAIL --role editor)`] : []),
+        `AHP Content Hub API: ${address}${server.tlsMode === 'local' ? `  (also https://${config.projectId}.localhost:${port}, HTTP/2)` : server.tlsMode === 'off' ? '  (plain HTTP on the proxy side)' : ''}`,
+        `Health: ${server.url}/health`,
         `Datasets: ${server.store.list().map((d) => d.name).join(', ')}`,
         `Admin token: ${server.tokens.adminTokenSource}`,
-        `CA certificate: ${server.tls.caCertPath}`,
-        `Client: createClient({projectId: '${config.projectId}', dataset: '${SEED_DATASET}', apiHost: '${server.url}', useProjectHostname: false, apiVersion: '2025-02-19'})`,
+        ...(server.tlsMode === 'local' ? [`CA certificate: ${server.tls.caCertPath}`] : []),
+        `Client: createClient({projectId: '${config.projectId}', dataset: '${SEED_DATASET}', apiHost: '${address}', useProjectHostname: false, apiVersion: '2025-02-19'})`,
         'Press Ctrl-C to stop.',
         '',
       ].join('\n'),
     )
     await new Promise<void>((resolve) => {
+      const onHup = () => {
+        void server.reloadTls().then(
+          (result) => log.info({signal: 'SIGHUP', notAfter: result?.notAfter.toISOString()}, result ? 'TLS certificate re-read' : 'SIGHUP: nothing to re-read (AHP_TLS=off)'),
+          (err: unknown) => log.error({signal: 'SIGHUP', err: err instanceof Error ? err.message : String(err)}, 'SIGHUP: the certificate could not be re-read; still serving the previous one'),
+        )
+      }
       const stop = (signal: string) => {
-        io.stderr(`\n${signal}: closing the server and its databases...\n`)
+        log.info({signal}, 'closing the server and its databases')
         process.off('SIGINT', onInt)
         process.off('SIGTERM', onTerm)
+        process.off('SIGHUP', onHup)
         void server.close().then(resolve)
       }
       const onInt = () => stop('SIGINT')
       const onTerm = () => stop('SIGTERM')
       process.on('SIGINT', onInt)
       process.on('SIGTERM', onTerm)
+      process.on('SIGHUP', onHup)
     })
     io.stderr('Closed.\n')
     return 0

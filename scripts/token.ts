@@ -1,4 +1,4 @@
-import {ROLES, TokenStore} from '../server/auth'
+import {TOKEN_ROLES, TokenStore} from '../server/auth'
 import type {Role} from '../server/types'
 import {isMainModule, runMain, stringOption, type Command} from './lib/cli'
 import {CliError, UsageError} from './lib/errors'
@@ -13,7 +13,8 @@ Manages API tokens of the local server, kept in its data folder (tokens.json, mo
 The server reads them on every request: no restart needed.
 
 Commands:
-  create --role ROLE [--label TEXT]   print a new token (stdout); ROLE: ${ROLES.join(', ')}
+  create --role ROLE [--label TEXT]   print a new token (stdout); ROLE: ${TOKEN_ROLES.join(', ')}
+                                      (metrics: reads /metrics and nothing else)
   list                                list tokens (id, role, label, created), never their secrets
   revoke ID                           delete a token by id
 
@@ -35,7 +36,7 @@ Exit codes: 0 ok, 1 runtime error, 2 usage error.
     switch (action) {
       case 'create': {
         const role = stringOption(values, 'role')
-        if (!role || !(ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}`)
+        if (!role || !(TOKEN_ROLES as readonly string[]).includes(role)) throw new UsageError(`--role must be one of ${TOKEN_ROLES.join(', ')}`)
         if (rest.length > 0) throw new UsageError('create takes no arguments')
         const {token, record} = store().create(role as Role, stringOption(values, 'label') ?? role)
         io.stdout(`${token}\n`)

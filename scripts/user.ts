@@ -1,6 +1,6 @@
 import {createInterface} from 'node:readline'
 import {ROLES, TokenStore} from '../server/auth'
-import type {Role} from '../server/types'
+import type {ContentRole} from '../server/types'
 import {MIN_PASSWORD_LENGTH, UserStore} from '../server/users'
 import {isMainModule, runMain, stringOption, type CliIo, type Command} from './lib/cli'
 import {CliError, UsageError} from './lib/errors'
@@ -98,7 +98,7 @@ Exit codes: 0 ok, 1 runtime error, 2 usage error.
           const password = await readPassword({fromStdin: values['password-stdin'] === true, io})
           const users = new UserStore(dataDir)
           try {
-            const {user, created} = await users.upsert({email, name: stringOption(values, 'name'), role: role as Role, password}).catch((err: unknown) => {
+            const {user, created} = await users.upsert({email, name: stringOption(values, 'name'), role: role as ContentRole, password}).catch((err: unknown) => {
               throw new CliError(err instanceof Error ? err.message : String(err))
             })
             // a changed role or password signs the account out of every session

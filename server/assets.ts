@@ -55,7 +55,7 @@ export function storeAsset(assetsDir: string, data: Uint8Array): string {
   const path = join(assetsDir, hash)
   if (!existsSync(path)) {
     const tmp = `${path}.tmp-${process.pid}`
-    writeFileSync(tmp, data)
+    writeFileSync(tmp, data, {mode: 0o600})
     renameSync(tmp, path)
   }
   return hash

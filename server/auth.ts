@@ -1,7 +1,7 @@
 import {createHash, randomBytes, timingSafeEqual} from 'node:crypto'
 import {chmodSync, existsSync, readFileSync, renameSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
-import type {Caller, Role} from './types.js'
+import type {Caller, ContentRole, Role} from './types.js'
 
 /**
  * Tokens live in the data folder: `<data>/admin-token` (or AHP_ADMIN_TOKEN) for the administrator,
@@ -11,7 +11,10 @@ import type {Caller, Role} from './types.js'
  * request.
  */
 
-export const ROLES: readonly Role[] = ['administrator', 'editor', 'viewer']
+/** Roles of accounts (and content tokens). */
+export const ROLES: readonly ContentRole[] = ['administrator', 'editor', 'viewer']
+/** Roles a token can have: the content roles, and `metrics` (reads `/metrics` only). */
+export const TOKEN_ROLES: readonly Role[] = [...ROLES, 'metrics']
 
 export interface TokenRecord {
   id: string

@@ -1,3 +1,5 @@
+import {serverLog} from './log.js'
+
 /** The one error class of the server: every refusal is an ApiError, answered by `errorResponse`. */
 export class ApiError extends Error {
   override name = 'ApiError'
@@ -32,7 +34,6 @@ export function mutationError(status: number, items: MutationErrorItem[]): ApiEr
   return new ApiError(status, 'mutationError', description, {items})
 }
 
-const LOG_PREFIX = '[ahp-server]'
 
 /** Answers any thrown value: ApiError in Sanity's `{error: {type, description}}` envelope, anything else as a plain 500, logged once. */
 export function errorResponse(err: unknown, headers: HeadersInit = {}): Response {
@@ -44,7 +45,7 @@ export function errorResponse(err: unknown, headers: HeadersInit = {}): Response
     }
     return Response.json(body, {status: err.status, headers})
   }
-  console.error(LOG_PREFIX, 'unexpected error:', err)
+  serverLog().error({err}, 'unexpected error')
   return Response.json(
     {error: {type: 'internalError', description: 'Internal server error'}, statusCode: 500, message: 'Internal server error'},
     {status: 500, headers},

@@ -117,8 +117,15 @@ function canWrite(caller: Caller): boolean {
 }
 
 function requireAccess(access: Access, caller: Caller): void {
-  if (access === 'session' || access === 'anyone') return
+  if (access === 'session') return
+  // a metrics token reads /metrics and nothing else: not even what anonymous callers may read
+  if (caller.role === 'metrics') {
+    if (access === 'metrics') return
+    throw forbidden('Forbidden - a metrics token can only read /metrics')
+  }
+  if (access === 'anyone') return
   if (caller.role === null) throw unauthorized(access === 'write' ? 'Unauthorized - a token with write access is required' : undefined)
+  if (access === 'metrics' && caller.role !== 'administrator') throw forbidden('Forbidden - /metrics needs a metrics token (npm run token -- create --role metrics)')
   if (access === 'write' && !canWrite(caller)) throw forbidden(`Forbidden - the ${caller.role} role cannot write`)
   if (access === 'admin' && caller.role !== 'administrator') throw forbidden('Forbidden - only administrators can do this')
 }

@@ -179,7 +179,8 @@ export function createPresence(options: PresenceOptions) {
     if (message.method === 'authorization') {
       const match = /^Bearer\s+(\S+)$/i.exec(typeof params.authorization === 'string' ? params.authorization : '')
       const caller = match?.[1] ? options.tokens.resolve(match[1]) : undefined
-      if (!caller) {
+      // a metrics token reads /metrics only
+      if (!caller || caller.role === 'metrics') {
         fail(4001, 'Unauthorized')
         client.socket.close(4001, 'Unauthorized')
         return
@@ -277,5 +278,12 @@ export function createPresence(options: PresenceOptions) {
     rooms.clear()
   }
 
-  return {upgrade, close}
+  /** open presence sockets (metrics) */
+  function count(): number {
+    let sum = 0
+    for (const room of rooms.values()) sum += room.size
+    return sum
+  }
+
+  return {upgrade, close, count}
 }

@@ -33,6 +33,8 @@ export interface SchedulerOptions {
   /** how often to look for due releases; 0 turns the timer off (tests call `runDue()`); default 1000 ms */
   intervalMs?: number
   log?: (message: string) => void
+  /** told after every sweep of the timer and the one at start (metrics): its outcomes, or the error that stopped it */
+  onSweep?: (outcomes: DueOutcome[] | undefined, error?: unknown) => void
 }
 
 export interface DueOutcome {
@@ -50,6 +52,7 @@ interface ScheduledEntry {
 
 export class ReleaseScheduler {
   private timer: NodeJS.Timeout | undefined
+  private started = false
   private running: Promise<DueOutcome[]> | undefined
   private readonly cache = new WeakMap<Dataset, {version: number; scheduled: ScheduledEntry[]}>()
 
@@ -60,14 +63,24 @@ export class ReleaseScheduler {
 
   /** Runs once now (catch-up after downtime), then on the timer. */
   async start(): Promise<DueOutcome[]> {
-    const first = await this.runDue()
+    this.started = true
+    const first = await this.runDue().catch((err: unknown) => {
+      this.options.onSweep?.(undefined, err)
+      throw err
+    })
+    this.options.onSweep?.(first)
     const interval = this.options.intervalMs ?? 1000
     if (interval > 0 && !this.timer) {
       this.timer = setInterval(() => {
         // one sweep at a time from the timer; explicit runDue() calls may overlap and are safe
         this.running ??= this.runDue()
+          .then((outcomes) => {
+            this.options.onSweep?.(outcomes)
+            return outcomes
+          })
           .catch((err: unknown) => {
             this.options.log?.(`release scheduler sweep failed: ${err instanceof Error ? err.message : String(err)}`)
+            this.options.onSweep?.(undefined, err)
             return []
           })
           .finally(() => {
@@ -82,6 +95,12 @@ export class ReleaseScheduler {
   stop(): void {
     if (this.timer) clearInterval(this.timer)
     this.timer = undefined
+    this.started = false
+  }
+
+  /** Started and not stopped (with `intervalMs: 0` it runs only when asked, which counts as running). */
+  get isRunning(): boolean {
+    return this.started && (this.timer !== undefined || (this.options.intervalMs ?? 1000) <= 0)
   }
 
   /** Scheduled releases of a dataset, rebuilt only when the dataset changed. */

@@ -28,7 +28,7 @@ const TYPES: Record<string, string> = {
 /** First path segments that belong to the API (also without a `v<date>` prefix). */
 export const API_ROOTS: ReadonlySet<string> = new Set([
   'ping', 'data', 'assets', 'images', 'files', 'datasets', 'projects', 'users', 'auth', 'features', 'socket',
-  'journey', 'help', 'intake', 'descriptors', 'schedules', 'media-libraries',
+  'journey', 'help', 'intake', 'descriptors', 'schedules', 'media-libraries', 'health', 'metrics',
 ])
 
 export function isApiPath(pathname: string): boolean {

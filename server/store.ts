@@ -1,8 +1,9 @@
 import {EventEmitter} from 'node:events'
-import {existsSync, mkdirSync, readdirSync, rmSync} from 'node:fs'
+import {existsSync, readdirSync, rmSync} from 'node:fs'
 import {join} from 'node:path'
 import Database from 'better-sqlite3'
 import {ApiError, badRequest, notFound} from './errors.js'
+import {privateDir, touchPrivateFile} from './files.js'
 import {effectsOf} from './mendoza.js'
 import type {CommittedChange, CommittedTransaction, DocumentChange, SanityDocument} from './types.js'
 
@@ -62,10 +63,11 @@ export class Dataset {
     readonly dir: string,
     options: StoreOptions = {},
   ) {
-    mkdirSync(dir, {recursive: true})
-    this.assetsDir = join(dir, 'assets')
-    mkdirSync(this.assetsDir, {recursive: true})
+    privateDir(dir)
+    this.assetsDir = privateDir(join(dir, 'assets'))
     this.events.setMaxListeners(0)
+    // 0600 before SQLite opens it: its -wal and -shm files take the database file's mode
+    touchPrivateFile(join(dir, 'dataset.sqlite'))
     this.db = new Database(join(dir, 'dataset.sqlite'))
     this.db.pragma('journal_mode = WAL')
     this.db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`)
@@ -276,6 +278,17 @@ export class Dataset {
     return row ? (JSON.parse(row.json) as SanityDocument) : null
   }
 
+  /** Transactions committed to this dataset, ever (metrics). */
+  transactionCount(): number {
+    return this.db.prepare<[], {n: number | null}>(/* sql */ `SELECT max(seq) AS n FROM transactions`).get()?.n ?? 0
+  }
+
+  /** Throws unless a write could start now (health): the file is writable and not locked by another writer. */
+  checkWritable(): void {
+    this.db.exec('BEGIN IMMEDIATE')
+    this.db.exec('ROLLBACK')
+  }
+
   integrityCheck(): string {
     return String(this.db.pragma('integrity_check', {simple: true}))
   }
@@ -297,7 +310,7 @@ export class Store {
     private readonly options: StoreOptions = {},
   ) {
     this.datasetsDir = join(dataDir, 'datasets')
-    mkdirSync(this.datasetsDir, {recursive: true})
+    privateDir(this.datasetsDir)
     for (const entry of readdirSync(this.datasetsDir, {withFileTypes: true})) {
       if (entry.isDirectory() && DATASET_NAME.test(entry.name) && existsSync(join(this.datasetsDir, entry.name, 'dataset.sqlite'))) {
         this.datasets.set(entry.name, new Dataset(entry.name, join(this.datasetsDir, entry.name), options))

@@ -33,7 +33,11 @@ export interface CommittedTransaction {
   changes: CommittedChange[]
 }
 
-export type Role = 'administrator' | 'editor' | 'viewer'
+/** Roles of accounts and of content tokens. */
+export type ContentRole = 'administrator' | 'editor' | 'viewer'
+
+/** Every token role: a `metrics` token reads `/metrics` and nothing else (no content, no sign-in). */
+export type Role = ContentRole | 'metrics'
 
 /** Who is calling: `null` role means anonymous. */
 export interface Caller {

@@ -1,8 +1,8 @@
 import {createHash, randomBytes, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions} from 'node:crypto'
-import {mkdirSync} from 'node:fs'
 import {join} from 'node:path'
 import Database from 'better-sqlite3'
-import type {Role} from './types.js'
+import {privateDir, touchPrivateFile} from './files.js'
+import type {ContentRole} from './types.js'
 
 /**
  * Local accounts of the Studio: `<data>/users.sqlite` holds users (email, name, role, scrypt
@@ -14,7 +14,7 @@ export interface User {
   id: string
   email: string
   name: string
-  role: Role
+  role: ContentRole
   createdAt: string
   /** an organisation account (OpenID Connect): its role comes from the provider's claims at each sign-in */
   external?: {issuer: string; subject: string; picture: string | null}
@@ -46,7 +46,7 @@ interface UserRow {
   id: string
   email: string
   name: string
-  role: Role
+  role: ContentRole
   password: string
   created_at: string
 }
@@ -139,7 +139,8 @@ export class UserStore {
   private readonly db: Database.Database
 
   constructor(readonly dataDir: string) {
-    mkdirSync(dataDir, {recursive: true})
+    privateDir(dataDir)
+    touchPrivateFile(join(dataDir, 'users.sqlite'))
     this.db = new Database(join(dataDir, 'users.sqlite'))
     this.db.pragma('journal_mode = WAL')
     this.db.pragma('busy_timeout = 5000')
@@ -225,7 +226,7 @@ export class UserStore {
   }
 
   /** Creates a user, or replaces the role, name and password of the user with that email. */
-  async upsert(input: {email: string; name?: string | undefined; role: Role; password: string}): Promise<{user: User; created: boolean}> {
+  async upsert(input: {email: string; name?: string | undefined; role: ContentRole; password: string}): Promise<{user: User; created: boolean}> {
     const email = normaliseEmail(input.email)
     if (!EMAIL.test(email)) throw new Error(`"${input.email}" is not an email address`)
     if (input.password.length < MIN_PASSWORD_LENGTH) throw new Error(`the password must have at least ${MIN_PASSWORD_LENGTH} characters`)

@@ -1,4 +1,4 @@
-import {ROLES} from '../auth.js'
+import {TOKEN_ROLES} from '../auth.js'
 import {badRequest, notFound} from '../errors.js'
 import {isRecord, json, type RequestContext, type Route} from '../http/router.js'
 import type {Role} from '../types.js'
@@ -39,7 +39,7 @@ export function operationsRoutes(deps: ServerDeps): Route[] {
   async function createToken(ctx: RequestContext): Promise<Response> {
     const body = await ctx.readJson()
     const role = isRecord(body) ? body.role : undefined
-    if (typeof role !== 'string' || !(ROLES as readonly string[]).includes(role)) throw badRequest(`"role" must be one of ${ROLES.join(', ')}`)
+    if (typeof role !== 'string' || !(TOKEN_ROLES as readonly string[]).includes(role)) throw badRequest(`"role" must be one of ${TOKEN_ROLES.join(', ')}`)
     const label = isRecord(body) && typeof body.label === 'string' ? body.label.slice(0, 200) : role
     const {token, record} = tokens.create(role as Role, label)
     return json(ctx, {id: record.id, label: record.label, role: record.role, key: token})

@@ -14,11 +14,12 @@ import type {ServerDeps} from './deps.js'
 
 type StudioContext = RequestContext
 
-const ROLE_TITLES: Record<Role, string> = {administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer'}
+const ROLE_TITLES: Record<Role, string> = {administrator: 'Administrator', editor: 'Editor', viewer: 'Viewer', metrics: 'Metrics'}
 const ROLE_DESCRIPTIONS: Record<Role, string> = {
   administrator: 'Reads and writes everything, manages datasets and tokens',
   editor: 'Reads and writes content',
   viewer: 'Reads content, drafts and history; cannot change anything',
+  metrics: 'Reads /metrics only',
 }
 
 /** Grants per role, as `/projects/<id>/datasets/<ds>/acl` answers them; the Studio checks every action against these. */
@@ -26,6 +27,8 @@ export const PERMISSIONS: Record<Role, string[]> = {
   administrator: ['read', 'create', 'update', 'history', 'editHistory', 'manage'],
   editor: ['read', 'create', 'update', 'history', 'editHistory'],
   viewer: ['read', 'history'],
+  // never asked: a metrics token is refused on every route but /metrics (server/handler.ts)
+  metrics: [],
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
