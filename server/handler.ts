@@ -6,6 +6,7 @@ import {RouteTable, type Access, type RequestContext, type Route} from './http/r
 import {schemaReleaseValidator} from './releaseValidation.js'
 import type {ReleaseValidator} from './releases.js'
 import {assetRoutes} from './routes/assets.js'
+import {cloudRoutes} from './routes/cloud.js'
 import {dataRoutes} from './routes/data.js'
 import {liveRoutes} from './routes/live.js'
 import type {ServerDeps} from './routes/deps.js'
@@ -162,6 +163,7 @@ export function createHandler(store: Store, options: HandlerOptions): Handler {
     ...assetRoutes(deps),
     ...liveRoutes(deps),
     ...operationsRoutes(deps),
+    ...cloudRoutes(deps),
     ...(options.users ? studioRoutes({...deps, users: options.users}) : []),
     ...(options.users ? authRoutes({...deps, users: options.users}) : []),
     ...(options.routes?.(deps) ?? []),

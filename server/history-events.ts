@@ -3,7 +3,8 @@ import type {Dataset} from './store.js'
 /**
  * `GET /data/history/<ds>/events/documents/<id>`: the document group's lifecycle events for the
  * Studio's History timeline (sanity 5 `beta.eventsAPI.documents`, on by default), worked out from
- * the transaction log: a draft created, published, unpublished, discarded, the group deleted.
+ * the transaction log: a draft created, published, unpublished, discarded, the group deleted. A
+ * document written straight to its published id (an import) shows as published by that write.
  * Edits between them are not events: the Studio reads them from `/history/.../transactions`.
  * Newest first, as the Studio shows them.
  */
@@ -60,7 +61,9 @@ export function documentEvents(dataset: Dataset, id: string, limit = 100): Docum
         events.push({...base, type: 'deleteDocumentGroup'})
       }
     } else if (published && !published.before && published.after) {
-      events.push({...base, type: 'createDocumentVersion', versionId: publishedId, versionRevisionId: tx.id, revisionId: tx.id})
+      // written straight to the published id (content:import, the seed, an API client): it was
+      // published by that transaction, not a draft someone created
+      events.push({...base, type: 'publishDocumentVersion', versionId: publishedId, revisionId: tx.id, versionRevisionId: tx.id, publishCause: 'document.publish'})
     } else if (draft && !draft.before && draft.after) {
       events.push({...base, type: 'createDocumentVersion', versionId: draftId, versionRevisionId: tx.id})
     } else if (draftGone) {
