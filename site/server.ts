@@ -37,6 +37,7 @@ export interface RunningSite {
 /** Where Presentation enables preview: it adds the secret, the page to show and the perspective. */
 export const PREVIEW_ENABLE_PATH = '/api/preview/enable'
 export const PREVIEW_DISABLE_PATH = '/api/preview/disable'
+export const PREVIEW_PERSPECTIVE_PATH = '/api/preview/perspective'
 const COOKIE = 'ahp_preview'
 /** How long a preview session lasts without a new secret: Sanity's secrets live an hour too. */
 const SESSION_MS = 60 * 60 * 1000
@@ -146,13 +147,26 @@ export async function startSite(options: SiteServerOptions): Promise<RunningSite
     res.end()
   }
 
+  /** Presentation's perspective switcher, relayed by the preview page: the session shows that now. */
+  async function switchPerspective(req: IncomingMessage, res: ServerResponse) {
+    const session = sessionOf(req)
+    if (req.method !== 'POST' || !session) return send(res, 404, 'text/plain', 'Not found\n')
+    let body = ''
+    for await (const chunk of req) {
+      body += String(chunk)
+      if (body.length > 1000) return send(res, 413, 'text/plain', 'Too long\n')
+    }
+    session.perspective = parsePerspective(body.trim())
+    send(res, 204, 'text/plain', '')
+  }
+
   /** Server-sent events: a `change` whenever a document the preview can see changes. */
   function previewEvents(req: IncomingMessage, res: ServerResponse, session: PreviewSession) {
     res.writeHead(200, {'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive'})
     res.write(': preview events\n\n')
     // `ready` once the Content API's listener is in place: changes from then on are sent.
     const subscription = previewClient!
-      .listen('*[_type in $types]', {types: PAGE_TYPES}, {includeResult: false, visibility: 'transaction', includeAllVersions: Array.isArray(session.perspective), events: ['welcome', 'mutation']} as never)
+      .listen('*[_type in $types]', {types: PAGE_TYPES}, {includeResult: false, visibility: 'transaction', includeAllVersions: true, events: ['welcome', 'mutation']} as never)
       .subscribe({
         next: (event) => {
           if ((event as {type?: string}).type === 'welcome') {
@@ -173,7 +187,7 @@ export async function startSite(options: SiteServerOptions): Promise<RunningSite
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`)
     const handle = async () => {
-      if (req.method !== 'GET' && req.method !== 'HEAD') {
+      if (req.method !== 'GET' && req.method !== 'HEAD' && !(req.method === 'POST' && url.pathname === PREVIEW_PERSPECTIVE_PATH)) {
         send(res, 405, 'text/plain', 'Method not allowed\n')
         return
       }
@@ -185,11 +199,12 @@ export async function startSite(options: SiteServerOptions): Promise<RunningSite
         res.end()
         return
       }
+      if (url.pathname === PREVIEW_PERSPECTIVE_PATH) return switchPerspective(req, res)
       if (url.pathname === '/assets/site.css') return send(res, 200, 'text/css; charset=utf-8', renderer.css)
       if (url.pathname.startsWith('/assets/')) return sendAsset(res, url.pathname)
       const session = sessionOf(req)
       if (url.pathname === '/__preview/client.js') {
-        return session ? send(res, 200, 'text/javascript; charset=utf-8', previewClientScript()) : send(res, 404, 'text/plain', 'Not found\n')
+        return session ? send(res, 200, 'text/javascript; charset=utf-8', await previewClientScript()) : send(res, 404, 'text/plain', 'Not found\n')
       }
       if (url.pathname === '/__preview/events') {
         return session && previewClient ? previewEvents(req, res, session) : send(res, 404, 'text/plain', 'Not found\n')

@@ -63,6 +63,9 @@ describe('site:build', () => {
     expect(framework).toMatch(/nhsuk-tag--grey">\s*Expired/)
     expect(framework).toContain('<a href="/frameworks/ahps-into-action-next-chapter">AHPs into Action: Next Chapter</a>')
     expect(framework).toContain('<a href="/quick-guides/ahps-into-action-on-cancer">')
+    // The hub's mentions of professions go to their pages.
+    const hub = readFileSync(join(site, 'hubs', 'allied-health-professionals', 'index.html'), 'utf8')
+    for (const slug of ['art-therapists', 'podiatrists', 'physiotherapists']) expect(hub).toContain(`<a href="/professions/${slug}">`)
     const cpd = readFileSync(join(site, 'cpd', 'index.html'), 'utf8')
     const order = ['Work-based learning', 'Professional activity', 'Formal education', 'Self-directed learning'].map((title) => cpd.indexOf(title))
     expect(order.every((position, index) => position > 0 && (index === 0 || position > order[index - 1]!))).toBe(true)

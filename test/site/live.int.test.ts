@@ -37,6 +37,18 @@ function get(url: string, headers: Record<string, string> = {}): Promise<Answer>
   })
 }
 
+function post(url: string, body: string, cookie?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, {method: 'POST', headers: cookie ? {cookie} : {}}, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8')}))
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
 function summaryOf(html: string): string {
   return /<p class="nhsuk-lede-text"[^>]*>([^<]*)<\/p>/.exec(html)?.[1] ?? ''
 }
@@ -128,6 +140,21 @@ describe('live site', () => {
     const cookie = String(answer.headers['set-cookie']).split(';')[0]!
     const page = await get(`${site.url}${PATH}`, {cookie})
     expect(summaryOf(page.body)).toBe('Release summary: due with the next chapter.')
+  })
+
+  it('follows the Studio\'s perspective switcher within a session, and loads its script only in preview', async () => {
+    await studioSecret('secret-for-switching-0123456789')
+    const cookie = String((await enable('secret-for-switching-0123456789')).headers['set-cookie']).split(';')[0]!
+    const script = await get(`${site.url}/__preview/client.js`, {cookie})
+    expect(script.status).toBe(200)
+    expect(script.body).toContain('visual-editing')
+    expect(summaryOf((await get(`${site.url}${PATH}`, {cookie})).body)).toMatch(/^Draft summary/)
+    expect((await post(`${site.url}/api/preview/perspective`, 'rnext,drafts', cookie)).status).toBe(204)
+    expect(summaryOf((await get(`${site.url}${PATH}`, {cookie})).body)).toBe('Release summary: due with the next chapter.')
+    // Without a session the switch does nothing, and the page stays public.
+    expect((await post(`${site.url}/api/preview/perspective`, 'drafts')).status).toBe(404)
+    expect(summaryOf((await get(`${site.url}${PATH}`)).body)).toBe(publishedSummary)
+    expect((await get(`${site.url}/__preview/client.js`)).status).toBe(404)
   })
 
   it('tells a preview page when its content changes', async () => {
