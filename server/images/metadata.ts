@@ -98,15 +98,12 @@ function palette(pixels: Buffer, channels: number): ImageMetadata['palette'] {
 }
 
 export async function imageMetadata(data: Uint8Array, width: number, height: number): Promise<ImageMetadata> {
-  const source = sharp(data, {limitInputPixels: MAX_INPUT_PIXELS, animated: false}).autoOrient()
-  const meta = await sharp(data, {limitInputPixels: MAX_INPUT_PIXELS}).metadata()
+  const source = sharp(data, {limitInputPixels: MAX_INPUT_PIXELS, animated: false})
+  const meta = await source.metadata()
   const hasAlpha = meta.hasAlpha === true
-  const small = await source
-    .clone()
-    .resize(64, 64, {fit: 'inside'})
-    .ensureAlpha()
-    .raw()
-    .toBuffer({resolveWithObject: true})
+  // one decode (JPEG shrinks on load): everything below comes from this 64-pixel copy
+  const small = await source.autoOrient().resize(64, 64, {fit: 'inside'}).ensureAlpha().raw().toBuffer({resolveWithObject: true})
+  const raw = {raw: {width: small.info.width, height: small.info.height, channels: 4 as const}}
   let isOpaque = true
   if (hasAlpha) {
     for (let i = 3; i < small.data.length; i += 4) {
@@ -118,7 +115,7 @@ export async function imageMetadata(data: Uint8Array, width: number, height: num
   }
   const lqipWidth = 20
   const lqipHeight = Math.max(1, Math.round((lqipWidth * height) / Math.max(1, width)))
-  const lqip = await source.clone().resize(lqipWidth, lqipHeight, {fit: 'fill'}).flatten({background: '#ffffff'}).jpeg({quality: 40}).toBuffer()
+  const lqip = await sharp(small.data, raw).resize(lqipWidth, lqipHeight, {fit: 'fill'}).flatten({background: '#ffffff'}).jpeg({quality: 40}).toBuffer()
   const blurHash = encode(new Uint8ClampedArray(small.data.buffer, small.data.byteOffset, small.data.byteLength), small.info.width, small.info.height, 4, 3)
   return {
     _type: 'sanity.imageMetadata',

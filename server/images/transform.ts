@@ -136,8 +136,6 @@ export async function transformImage(input: Buffer, params: ImageParams, format:
     const left = Math.min(params.rect.left, oriented.width - 1)
     const top = Math.min(params.rect.top, oriented.height - 1)
     pipeline = pipeline.extract({left, top, width: Math.min(params.rect.width, oriented.width - left), height: Math.min(params.rect.height, oriented.height - top)})
-    // a pipeline runs extract, resize, extract in that order: later steps need a fresh one
-    if (params.or || steps.target) pipeline = sharp(await pipeline.toBuffer(), {limitInputPixels: MAX_INPUT_PIXELS})
   }
   if (params.or) pipeline = pipeline.rotate(params.or)
   if (steps.target) {
@@ -154,7 +152,7 @@ export async function transformImage(input: Buffer, params: ImageParams, format:
         const inner = {width: Math.max(1, Math.round(steps.width * s)), height: Math.max(1, Math.round(steps.height * s))}
         const left = Math.floor((width - inner.width) / 2)
         const top = Math.floor((height - inner.height) / 2)
-        if (s !== 1) pipeline = sharp(await pipeline.resize(inner.width, inner.height, {fit: 'fill'}).toBuffer(), {limitInputPixels: MAX_INPUT_PIXELS})
+        if (s !== 1) pipeline = pipeline.resize(inner.width, inner.height, {fit: 'fill'})
         pipeline = pipeline.extend({left, right: width - inner.width - left, top, bottom: height - inner.height - top, background: background(params, alpha)})
         break
       }
@@ -203,10 +201,10 @@ export async function transformImage(input: Buffer, params: ImageParams, format:
       pipeline = pipeline.png({compressionLevel: 6})
       break
     case 'webp':
-      pipeline = pipeline.webp({quality: quality ?? 75, effort: 2})
+      pipeline = pipeline.webp({quality: quality ?? 75, effort: 1})
       break
     case 'avif':
-      pipeline = pipeline.avif({quality: quality ?? 50, effort: 2})
+      pipeline = pipeline.avif({quality: quality ?? 50, effort: 0})
       break
     case 'gif':
       pipeline = pipeline.gif()

@@ -88,6 +88,8 @@ const SIZES: {name: string; build: Build; width: number; height: number; format?
   {name: 'crop=entropy', build: (b) => b.width(300).height(300).fit('crop').crop('entropy'), width: 300, height: 300},
   {name: 'rect', build: (b) => b.rect(100, 100, 400, 200), width: 400, height: 200},
   {name: 'or=90 turns it', build: (b) => b.orientation(90).width(400), width: 400, height: 600},
+  {name: 'rect, then or=90, then w', build: (b) => b.rect(100, 100, 400, 200).orientation(90).width(100), width: 100, height: 200},
+  {name: 'fit=fillmax scales down, then pads', build: (b) => b.width(600).height(600).fit('fillmax').ignoreImageParams(), width: 600, height: 600},
   {name: 'pad', build: (b) => b.width(100).pad(10), width: 120, height: 87},
   {name: 'fm=webp', build: (b) => b.width(100).format('webp'), width: 100, height: 67, format: 'webp'},
   {name: 'fm=png', build: (b) => b.width(100).format('png'), width: 100, height: 67, format: 'png'},
