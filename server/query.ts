@@ -119,14 +119,33 @@ function resultTooLarge(limit: number): ApiError {
   )
 }
 
-const PARSE_CACHE_SIZE = 500
-const parseCache = new Map<string, ExprNode>()
+/**
+ * The parse cache is bounded by size, not by entries: 60 different 5 MB queries once held 614 MB.
+ * An entry weighs its key (the query and its parameters) three times over, an estimate of the tree
+ * groq-js builds from it; a query over 256 KiB is parsed each time, never kept.
+ */
+const PARSE_CACHE_BYTES = 16 * 1024 * 1024
+const PARSE_CACHE_ENTRY_BYTES = 256 * 1024
+const parseCache = new Map<string, {tree: ExprNode; weight: number}>()
+let parseCacheBytes = 0
+
+function cacheTree(key: string, tree: ExprNode): void {
+  const weight = key.length * 3
+  if (weight > PARSE_CACHE_ENTRY_BYTES) return
+  for (const [oldest, entry] of parseCache) {
+    if (parseCacheBytes + weight <= PARSE_CACHE_BYTES) break
+    parseCache.delete(oldest)
+    parseCacheBytes -= entry.weight
+  }
+  parseCache.set(key, {tree, weight})
+  parseCacheBytes += weight
+}
 
 /** Parses with groq-js; repeated queries (the Studio's, a site's) reuse their tree. Trees are never mutated. */
 export function parseQuery(query: string, params: Record<string, unknown>): ExprNode {
   const key = `${JSON.stringify(params)}\u0000${query}`
   const cached = parseCache.get(key)
-  if (cached) return cached
+  if (cached) return cached.tree
   let tree: ExprNode
   try {
     tree = parse(query, {params})
@@ -141,8 +160,7 @@ export function parseQuery(query: string, params: Record<string, unknown>): Expr
     const at = parameterPosition(query, missing)
     throw new ApiError(400, 'queryParseError', `param $${missing} referenced, but not provided`, {start: at, end: at + missing.length + 1, query})
   }
-  if (parseCache.size >= PARSE_CACHE_SIZE) parseCache.delete(parseCache.keys().next().value as string)
-  parseCache.set(key, tree)
+  cacheTree(key, tree)
   return tree
 }
 
