@@ -129,6 +129,11 @@ const PARSE_CACHE_ENTRY_BYTES = 256 * 1024
 const parseCache = new Map<string, {tree: ExprNode; weight: number}>()
 let parseCacheBytes = 0
 
+/** How much the parse cache holds (for tests and metrics). */
+export function parseCacheStats(): {entries: number; bytes: number} {
+  return {entries: parseCache.size, bytes: parseCacheBytes}
+}
+
 function cacheTree(key: string, tree: ExprNode): void {
   const weight = key.length * 3
   if (weight > PARSE_CACHE_ENTRY_BYTES) return
