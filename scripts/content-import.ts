@@ -1,7 +1,7 @@
 import {readFileSync} from 'node:fs'
 import type {SanityClient} from '@sanity/client'
-import {createLocalClient, localToken} from '../server/client'
-import {isMainModule, runMain, stringOption, type Command} from './lib/cli'
+import {resolveApiSource} from '../sources'
+import {describeNetworkError, isMainModule, networkErrorCode, runMain, stringOption, type Command} from './lib/cli'
 import {CliError, UsageError} from './lib/errors'
 
 /** `npm run content:import -- FILE.ndjson [--dataset production] [--replace|--missing]`, like `sanity dataset import`. */
@@ -53,26 +53,33 @@ export async function importNdjson(options: ImportOptions): Promise<number> {
   return done
 }
 
-export const contentImportCommand: Command = {
-  name: 'content:import',
-  usage: `Usage: npm run content:import -- FILE.ndjson [options]
+const USAGE = `Usage: npm run content:import -- FILE.ndjson [--source https://HOST] [--dataset NAME] [--replace|--missing]
 
 Imports an NDJSON file of documents into a dataset of the local server (or any Sanity API),
 through @sanity/client, one transaction per batch. Progress goes to stderr.
 
 Options:
-  --dataset NAME   dataset to import into (default: production; created if missing)
-  --replace        replace documents that already exist (createOrReplace)
-  --missing        skip documents that already exist (createIfNotExists)
-                   (default: fail when a document already exists, like sanity dataset import)
-  --url URL        API URL (default: https://localhost:$AHP_PORT, port 3333)
-  --token TOKEN    token (default: $AHP_TOKEN, $AHP_ADMIN_TOKEN, or <data>/admin-token)
-  --data DIR       the server's data folder, for its token and CA (default: $AHP_DATA_DIR or ./data)
-  -h, --help       show this help
+  --source https://HOST  the API to import into (default: the local server, https://localhost:$AHP_PORT,
+                         port 3333). Its CA and token come from the data folder (AHP_DATA_DIR, default
+                         ./data); SANITY_API_TOKEN or AHP_TOKEN give another token. With no --source
+                         and SANITY_PROJECT_ID set: that hosted project (SANITY_API_TOKEN).
+  --dataset NAME         dataset to import into (default: production; created if missing)
+  --replace              replace documents that already exist (createOrReplace)
+  --missing              skip documents that already exist (createIfNotExists)
+                         (default: fail when a document already exists, like sanity dataset import)
+  -h, --help             show this help
 
 Exit codes: 0 imported, 1 runtime error, 2 usage error.
-`,
+`
+
+/** The options this command had before it took --source like every other command. */
+const RENAMED: Record<string, string> = {url: '--source https://HOST', token: 'SANITY_API_TOKEN=TOKEN', data: 'AHP_DATA_DIR=DIR'}
+
+export const contentImportCommand: Command = {
+  name: 'content:import',
+  usage: USAGE,
   options: {
+    source: {type: 'string'},
     dataset: {type: 'string'},
     replace: {type: 'boolean'},
     missing: {type: 'boolean'},
@@ -81,22 +88,26 @@ Exit codes: 0 imported, 1 runtime error, 2 usage error.
     data: {type: 'string'},
   },
   async run(values, io, positionals) {
+    for (const [old, now] of Object.entries(RENAMED)) {
+      if (values[old] !== undefined) throw new UsageError(`--${old} is gone: use ${now}, as content:validate and content:export do`)
+    }
     const [file, ...extra] = positionals
     if (!file || extra.length > 0) throw new UsageError('give exactly one NDJSON file')
     if (values.replace === true && values.missing === true) throw new UsageError('--replace and --missing cannot be combined')
     const mode: ImportMode = values.replace === true ? 'createOrReplace' : values.missing === true ? 'createIfNotExists' : 'create'
     const dataset = stringOption(values, 'dataset') ?? 'production'
-    const dataDir = stringOption(values, 'data') ?? (io.env.AHP_DATA_DIR || './data')
-    const url = stringOption(values, 'url') ?? `https://localhost:${io.env.AHP_PORT || '3333'}`
-    const token = stringOption(values, 'token') ?? localToken(dataDir, io.env)
-    if (!token) throw new UsageError(`no token: pass --token, set AHP_TOKEN, or run the server once so ${dataDir}/admin-token exists`)
+    const given = stringOption(values, 'source')
+    const url = given ?? (io.env.SANITY_PROJECT_ID ? undefined : `https://localhost:${io.env.AHP_PORT || '3333'}`)
+    const {client, description} = resolveApiSource({url, dataset, env: io.env})
+    if (!client.config().token) {
+      throw new UsageError(`no token for ${description}: set SANITY_API_TOKEN, or run the local server once so its data folder has admin-token (AHP_DATA_DIR)`)
+    }
     let ndjson: string
     try {
       ndjson = readFileSync(file, 'utf8')
     } catch (err) {
       throw new CliError(`cannot read ${file}: ${(err as Error).message}`)
     }
-    const client = createLocalClient({url, dataset, token, dataDir})
     try {
       const existing = await client.datasets.list()
       if (!existing.some((d) => d.name === dataset)) {
@@ -109,10 +120,11 @@ Exit codes: 0 imported, 1 runtime error, 2 usage error.
         mode,
         onProgress: (done, total) => io.stderr(`Imported ${done}/${total} documents\n`),
       })
-      io.stderr(`Done: ${count} documents imported into "${dataset}" (${mode})\n`)
+      io.stderr(`Done: ${count} documents imported into "${dataset}" of ${description} (${mode})\n`)
       return 0
     } catch (err) {
       if (err instanceof CliError) throw err
+      if (networkErrorCode(err)) throw new CliError(describeNetworkError(err, url ?? description))
       throw new CliError(`import failed: ${(err as Error).message}`)
     }
   },

@@ -55,18 +55,34 @@ describe('npm run content:import', () => {
     await t.close()
   })
 
-  const args = (...extra: string[]) => [file, '--url', t.server.url, '--data', t.dataDir, '--dataset', 'imported', ...extra]
+  const args = (...extra: string[]) => [file, '--source', t.server.url, '--dataset', 'imported', ...extra]
+  const local = () => io({AHP_DATA_DIR: t.dataDir})
 
   test('imports into a new dataset with progress on stderr; create fails on existing ids; --replace and --missing do not', async () => {
-    const first = io()
+    const first = local()
     expect(await runCommand(contentImportCommand, args(), first)).toBe(0)
     expect(first.err).toMatch(/Imported 2\/2 documents/)
     expect(first.out).toBe('')
     expect(await t.client({dataset: 'imported'}).fetch('*[_type == "note"] | order(_id).title')).toEqual(['one', 'two'])
-    expect(await runCommand(contentImportCommand, args(), io())).toBe(1)
-    expect(await runCommand(contentImportCommand, args('--replace'), io())).toBe(0)
-    expect(await runCommand(contentImportCommand, args('--missing'), io())).toBe(0)
-    expect(await runCommand(contentImportCommand, args('--replace', '--missing'), io())).toBe(2)
-    expect(await runCommand(contentImportCommand, [], io())).toBe(2)
+    expect(await runCommand(contentImportCommand, args(), local())).toBe(1)
+    expect(await runCommand(contentImportCommand, args('--replace'), local())).toBe(0)
+    expect(await runCommand(contentImportCommand, args('--missing'), local())).toBe(0)
+    expect(await runCommand(contentImportCommand, args('--replace', '--missing'), local())).toBe(2)
+    expect(await runCommand(contentImportCommand, [], local())).toBe(2)
+  })
+
+  test('--source like every other command; the old --url is a usage error that names its replacement', async () => {
+    const old = local()
+    expect(await runCommand(contentImportCommand, [file, '--url', t.server.url], old)).toBe(2)
+    expect(old.err).toContain('--url is gone: use --source https://HOST')
+  })
+
+  test('a server that does not answer, or a certificate not trusted, is one line that says what to do', async () => {
+    const refused = local()
+    expect(await runCommand(contentImportCommand, [file, '--source', 'https://127.0.0.1:1', '--dataset', 'x'], refused)).toBe(1)
+    expect(refused.err).toMatch(/^content:import: nothing answers at https:\/\/127\.0\.0\.1:1 \(ECONNREFUSED\): start the server \(npm start\) or check --source\n$/)
+    const untrusted = io({SANITY_API_TOKEN: t.adminToken, AHP_DATA_DIR: join(t.dataDir, 'elsewhere')})
+    expect(await runCommand(contentImportCommand, [file, '--source', t.server.url, '--dataset', 'x'], untrusted)).toBe(1)
+    expect(untrusted.err).toMatch(/^content:import: cannot trust the certificate of https:\/\/[\w.]+:\d+ \([A-Z_]+\): .*NODE_EXTRA_CA_CERTS=data\/tls\/ca\.pem.*\n$/)
   })
 })
