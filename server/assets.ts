@@ -2,6 +2,10 @@ import {createHash} from 'node:crypto'
 import {existsSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 import {badRequest} from './errors.js'
+import {newTransactionId} from './ids.js'
+import {TransactionBuilder} from './mutations.js'
+import type {Store} from './store.js'
+import {withWriteLock} from './writeLock.js'
 
 /** Assets are stored on disk by content hash (SHA-1, as Sanity names them) under the dataset's `assets/`. */
 
@@ -92,4 +96,28 @@ const MIME_BY_EXTENSION: Record<string, string> = {
 
 export function mimeTypeOf(extension: string): string {
   return MIME_BY_EXTENSION[extension] ?? 'application/octet-stream'
+}
+
+/**
+ * Asset documents keep the absolute `url` they were uploaded with, as on hosted Sanity. When the
+ * server's public address changes (another port, AHP_PUBLIC_URL set), the stored URLs would point
+ * at the old one: this rewrites each asset's `url` to `<publicUrl>/<path>` in one transaction per
+ * dataset and returns how many changed. Run at start, once the public address is known.
+ */
+export async function refreshAssetUrls(store: Store, publicUrl: string): Promise<number> {
+  const base = publicUrl.replace(/\/+$/, '')
+  let changed = 0
+  for (const dataset of store.list()) {
+    await withWriteLock(dataset, async () => {
+      const stale = [...dataset.docs.values()].filter(
+        (doc) => (doc._type === 'sanity.imageAsset' || doc._type === 'sanity.fileAsset') && typeof doc.path === 'string' && doc.url !== `${base}/${doc.path}`,
+      )
+      if (stale.length === 0) return
+      const tx = new TransactionBuilder(dataset, newTransactionId(), new Date().toISOString())
+      for (const [index, doc] of stale.entries()) tx.patch(doc._id, {set: {url: `${base}/${String(doc.path)}`}}, index)
+      dataset.commit({id: tx.transactionId, timestamp: tx.timestamp, author: 'system', changes: tx.changes()})
+      changed += stale.length
+    })
+  }
+  return changed
 }
