@@ -3,6 +3,7 @@ import {notFound, unauthorized} from '../errors.js'
 import {json as jsonResponse, type RequestContext, type Route} from '../http/router.js'
 import {loginPage, messagePage} from '../login-page.js'
 import {cookieValue, FORM_COOKIE, FORM_TOKEN_TTL_MS, FormTokens, setCookie} from '../signin/form-token.js'
+import {oidcRoutes} from '../signin/oidc.js'
 import {defaultSignInSettings, type SignInSettings} from '../signin/settings.js'
 import {studioReturnUrl} from '../signin/return-url.js'
 import {BoundedMap, SignInThrottle} from '../signin/throttle.js'
@@ -70,7 +71,7 @@ export interface SignInContext {
   log(line: string): void
 }
 
-export function authRoutes(deps: ServerDeps & {users: UserStore}, extra: (signIn: SignInContext) => Route[] = () => []): Route[] {
+export function authRoutes(deps: ServerDeps & {users: UserStore}): Route[] {
   const {tokens, users, projectId} = deps
   const settings: SignInSettings = deps.signIn ?? defaultSignInSettings
   /** single-use sign-in ids waiting for `/auth/fetch` */
@@ -246,6 +247,6 @@ export function authRoutes(deps: ServerDeps & {users: UserStore}, extra: (signIn
     {method: 'POST', path: '/auth/login', access: 'session', handle: loginSubmit},
     {method: 'GET', path: '/auth/fetch', access: 'session', handle: fetchToken},
     {method: 'POST', path: '/auth/logout', access: 'session', handle: logout},
-    ...extra(signIn),
+    ...oidcRoutes(signIn),
   ]
 }

@@ -41,11 +41,12 @@ function json(ctx: StudioContext, body: unknown, status = 200): Response {
 export function studioRoutes(deps: ServerDeps & {users: UserStore}): Route[] {
   const {store, users, projectId} = deps
 
-  function userOf(caller: Caller): {id: string; name: string; email: string; role: Role} {
+  function userOf(caller: Caller): {id: string; name: string; email: string; role: Role; picture: string | null; provider: string} {
     if (caller.role === null) throw unauthorized('Unauthorized - Session not found')
     const user = users.get(caller.userId)
-    if (user) return {id: user.id, name: user.name, email: user.email, role: caller.role}
-    return {id: caller.userId, name: `${ROLE_TITLES[caller.role]} (API token)`, email: '', role: caller.role}
+    // an organisation account (OpenID Connect) has the picture its ID token named at sign-in
+    if (user) return {id: user.id, name: user.name, email: user.email, role: caller.role, picture: user.external?.picture ?? null, provider: user.external ? 'oidc' : 'local'}
+    return {id: caller.userId, name: `${ROLE_TITLES[caller.role]} (API token)`, email: '', role: caller.role, picture: null, provider: 'local'}
   }
 
   function me(ctx: StudioContext): Response {
@@ -54,16 +55,16 @@ export function studioRoutes(deps: ServerDeps & {users: UserStore}): Route[] {
       id: user.id,
       name: user.name,
       email: user.email,
-      profileImage: null,
+      profileImage: user.picture,
       role: user.role,
       roles: [{name: user.role, title: ROLE_TITLES[user.role], description: ROLE_DESCRIPTIONS[user.role]}],
-      provider: 'local',
+      provider: user.provider,
     })
   }
 
-  function publicUser(id: string): {id: string; displayName: string; imageUrl: null; email?: string} | null {
+  function publicUser(id: string): {id: string; displayName: string; imageUrl: string | null; email?: string} | null {
     const user: User | undefined = users.get(id)
-    if (user) return {id: user.id, displayName: user.name, imageUrl: null}
+    if (user) return {id: user.id, displayName: user.name, imageUrl: user.external?.picture ?? null}
     if (id === 'p-admin') return {id, displayName: 'Administrator (API token)', imageUrl: null}
     if (/^p-t[0-9a-f]+$/.test(id)) return {id, displayName: 'API token', imageUrl: null}
     return null
