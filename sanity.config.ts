@@ -10,6 +10,7 @@ import {studioEnv} from './studio/env'
 import {sitePresentationTool} from './studio/presentation'
 import {LOCAL_DATASET, LOCAL_PROJECT_ID} from './studio/project'
 import {structure} from './studio/structure'
+import {structureStrings} from './studio/i18n'
 import {globalNewDocumentOptions, templates} from './studio/templates'
 import {toolsFor} from './studio/tools'
 
@@ -35,6 +36,7 @@ const shared = {
     sitePresentationTool(),
   ],
   tools: (previous, {currentUser}) => toolsFor(previous, currentUser),
+  i18n: {bundles: [structureStrings]},
   document: {
     badges: (previous, {schemaType}) => [...previous, ...badgesFor(schemaType)],
     actions: (previous, {documentId}) => actionsFor(previous, documentId),

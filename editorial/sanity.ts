@@ -1,6 +1,7 @@
 import {CheckmarkCircleIcon} from '@sanity/icons'
 import {defineArrayMember, defineField, type CustomValidator, type Rule as SanityRule, type SchemaTypeDefinition} from 'sanity'
 
+import {createEditorialFindingsInput} from '../studio/EditorialFindings'
 import {checkDocumentField, checkField, documentRulesFor, overrideFor, overridesOf, type DocumentLike} from './engine'
 import {RULES, ruleById} from './rules'
 import {kindOf, type SchemaNode} from './schemaKinds'
@@ -26,6 +27,28 @@ function relative(path: Path, base: Path): Path {
   return path.slice(base.length)
 }
 
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/**
+ * Names the Portable Text block a finding sits in by its first words, so that of many findings
+ * in a long body ("Body / Block" in the Validation panel) an editor knows which paragraph each
+ * is about. `undefined` for findings outside a block.
+ */
+export function blockLabel(value: unknown, path: Path): string | undefined {
+  const first = path[0]
+  if (!Array.isArray(value) || !isRecord(first) || typeof first._key !== 'string') return undefined
+  const block = value.find((item) => isRecord(item) && item._key === first._key)
+  if (!isRecord(block)) return undefined
+  if (block._type === 'image') return typeof block.alt === 'string' && block.alt ? `the image “${block.alt}”` : 'an image'
+  const text = (Array.isArray(block.children) ? block.children : []).map((child) => (isRecord(child) && typeof child.text === 'string' ? child.text : '')).join('')
+  const words = text.trim().split(/\s+/).filter(Boolean)
+  if (words.length === 0) return undefined
+  const start = `“${words.slice(0, 6).join(' ')}${words.length > 6 ? '…' : ''}”`
+  const style = typeof block.style === 'string' ? block.style : 'normal'
+  const kind = block.listItem ? 'the list item' : /^h\d$/.test(style) ? 'the heading' : style === 'blockquote' ? 'the quote' : 'the paragraph'
+  return `${kind} ${start}`
+}
+
 /** A validator for one level, so Sanity shows errors and warnings with their own colours. */
 function validator(level: Level, find: (value: unknown, path: Path, document: DocumentLike | undefined) => Finding[]): CustomValidator {
   return (value, context) => {
@@ -36,7 +59,11 @@ function validator(level: Level, find: (value: unknown, path: Path, document: Do
     const overrides = overridesOf(document)
     const shown = findings.filter((finding) => !overrideFor(finding, overrides))
     if (shown.length === 0) return true
-    return shown.map((finding) => ({message: formatFinding(finding), path: relative(finding.path, base)}))
+    return shown.map((finding) => {
+      const path = relative(finding.path, base)
+      const where = blockLabel(value, path)
+      return {message: where ? `In ${where}: ${formatFinding(finding)}` : formatFinding(finding), path}
+    })
   }
 }
 
@@ -91,6 +118,8 @@ export function overridesField(type: SchemaNode, group?: string) {
     title: 'Editorial check overrides',
     type: 'array',
     ...(group ? {group} : {}),
+    // the document's findings above its overrides, each with a way to its field
+    components: {input: createEditorialFindingsInput(OVERRIDES_FIELD)},
     description:
       'Switch an editorial check off for one field, or for the whole page, when it does not fit (a quoted title, a term professionals use). Say why: the reason appears in the editorial report.',
     of: [

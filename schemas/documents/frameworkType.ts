@@ -1,6 +1,7 @@
 import {BookIcon} from '@sanity/icons'
 import {defineArrayMember, defineField, defineType} from 'sanity'
 
+import {FrameworkLifecycleNotice} from '../../studio/badges/LifecycleNotice'
 import {FRAMEWORK_STATUSES, groups} from '../constants'
 import {bodyField, externalUrlField, seoField, slugField, summaryField, titleField} from '../shared/fields'
 import {expiresAfterValidFrom} from '../shared/validation'
@@ -13,6 +14,8 @@ export const frameworkType = defineType({
   title: 'Strategy or framework',
   type: 'document',
   icon: BookIcon,
+  // the Expired and Superseded badges' reasons, above the fields (studio/badges)
+  components: {input: FrameworkLifecycleNotice},
   groups: groups('content', 'details', 'publishing', 'relations', 'seo'),
   fields: [
     titleField(),

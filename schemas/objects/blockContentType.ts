@@ -107,6 +107,15 @@ export const blockContentType = defineType({
           description: 'Optional: shown under the image.',
         }),
       ],
+      // the body's image blocks read as what they show, not "Untitled"
+      preview: {
+        select: {alt: 'alt', caption: 'caption', decorative: 'decorative', media: 'asset'},
+        prepare: ({alt, caption, decorative, media}: {alt?: string; caption?: string; decorative?: boolean; media?: unknown}) => ({
+          title: alt || (decorative ? 'Decorative image' : 'Image with no alternative text'),
+          subtitle: caption,
+          media: media as never,
+        }),
+      },
     }),
   ],
 })

@@ -8,8 +8,8 @@ import {exportContent} from '../../scripts/lib/export/index.js'
 import {resolveSource} from '../../sources/index.js'
 import {createLocalClient} from '../../server/client.js'
 import {ManualClock} from '../../server/clock.js'
-import {parseUkTime} from '../../server/ukTime.js'
 import {ACCOUNTS, COLD_LOAD, chromiumAvailable, startStudioEnv, type StudioEnv} from './harness.js'
+import {twoDaysOn as launchTime} from './studioTime.js'
 
 /**
  * The Studio's own Releases tool against the local server: an editor creates the Next Chapter
@@ -22,16 +22,6 @@ const NEXT = 'framework-ahps-into-action-next-chapter'
 const TITLE = 'AHPs into Action: Next Chapter launch'
 
 const run = chromiumAvailable() ? describe : describe.skip
-
-/** Two days from `now`, 09:00 UK time: as the Studio's date input takes it, and as an instant. */
-function launchTime(now: Date): {typed: string; at: Date} {
-  const day = new Date(now.getTime() + 2 * 24 * 60 * 60_000)
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', {timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit'}).formatToParts(day).map((p) => [p.type, p.value]),
-  )
-  const month = new Intl.DateTimeFormat('en-US', {timeZone: 'Europe/London', month: 'short'}).format(day)
-  return {typed: `${month} ${Number(parts.day)}, ${parts.year} 09:00`, at: parseUkTime(`${parts.year}-${parts.month}-${parts.day} 09:00`)}
-}
 
 run('Releases tool in a browser', () => {
   let env: StudioEnv

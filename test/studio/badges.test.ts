@@ -4,7 +4,17 @@ import {evaluate, parse} from 'groq-js'
 import {describe, expect, test} from 'vitest'
 
 import {badgesFor, ExpiredBadge, SupersededBadge} from '../../studio/badges'
-import {isExpired, isSuperseded, localIsoDate, REPLACED_BY_QUERY, type FrameworkLifecycle} from '../../studio/badges/frameworkLifecycle'
+import {
+  expiredReason,
+  formatNhsDate,
+  isExpired,
+  isSuperseded,
+  localIsoDate,
+  REPLACED_BY_QUERY,
+  REPLACED_BY_TITLES_QUERY,
+  supersededReason,
+  type FrameworkLifecycle,
+} from '../../studio/badges/frameworkLifecycle'
 
 const TODAY = '2026-11-26'
 
@@ -77,5 +87,36 @@ describe('badges', () => {
     expect(ExpiredBadge(expiredPublishedOnly as never)).toMatchObject({label: 'Expired', color: 'danger'})
     const reopenedInDraft = {...expiredPublishedOnly, draft: {_id: 'drafts.framework-x', _type: 'framework', _rev: '2', _createdAt: '', _updatedAt: '', status: 'current', expiresAt: '2999-01-01'}}
     expect(ExpiredBadge(reopenedInDraft as never)).toBeNull()
+  })
+})
+
+describe('badges explain themselves', () => {
+  test('Expired says which date passed, or that the status says so, and what to do', () => {
+    expect(formatNhsDate('2021-12-31')).toBe('31 December 2021')
+    expect(expiredReason({status: 'current', expiresAt: '2021-12-31'}, TODAY)).toBe(
+      'Its last day was 31 December 2021 (“Expires on”), so it no longer applies. Set its status to Expired or Superseded, or correct the date.',
+    )
+    expect(expiredReason({status: 'expired', expiresAt: '2021-12-31'}, TODAY)).toBe('Its status is Expired, and its last day was 31 December 2021.')
+    expect(expiredReason({status: 'expired'}, TODAY)).toBe('Its status is Expired.')
+    expect(expiredReason({status: 'current', expiresAt: '2030-01-01'}, TODAY)).toBeUndefined()
+  })
+
+  test('Superseded names the framework that replaces it', async () => {
+    expect(supersededReason({status: 'current'}, ['AHPs into Action: Next Chapter'])).toBe(
+      'Replaced by “AHPs into Action: Next Chapter”, which names it under “Replaces”.',
+    )
+    expect(supersededReason({status: 'superseded'}, [])).toBe('Its status is Superseded.')
+    expect(supersededReason({status: 'current'}, [])).toBeUndefined()
+    const dataset = readFileSync(new URL('../../content/dataset.ndjson', import.meta.url), 'utf8')
+      .split('\n')
+      .filter((line) => line.trim())
+      .map((line) => JSON.parse(line) as unknown)
+    const titles = await (await evaluate(parse(REPLACED_BY_TITLES_QUERY.fetch), {dataset, params: {id: 'framework-ahps-into-action'}})).get()
+    expect(titles).toEqual(['AHPs into Action: Next Chapter'])
+  })
+
+  test('the hover text of a badge carries the reason', () => {
+    const props = {id: 'framework-x', type: 'framework', draft: null, version: null, published: {_id: 'framework-x', _type: 'framework', status: 'current', expiresAt: '2021-12-31'}}
+    expect(ExpiredBadge(props as never)).toMatchObject({label: 'Expired', title: expect.stringContaining('Its last day was 31 December 2021')})
   })
 })

@@ -33,8 +33,13 @@ describe('document actions', () => {
   })
 
   test('other documents keep every action', () => {
-    expect(actionsFor(defaults, 'profession-dietitians')).toEqual(defaults)
-    expect(actionsFor(defaults, undefined)).toEqual(defaults)
+    const names = defaults.map((a) => a.action)
+    expect(actionsFor(defaults, 'profession-dietitians').map((a) => a.action)).toEqual(names)
+    expect(actionsFor(defaults, undefined).map((a) => a.action)).toEqual(names)
+    // delete and unpublish explain when published documents refer to the document (studio/references.tsx)
+    const unpublish = actionsFor(defaults, 'profession-dietitians').find((a) => a.action === 'unpublish')
+    expect(unpublish).not.toBe(defaults.find((a) => a.action === 'unpublish'))
+    expect(actionsFor(defaults, 'organisation-hcpc').find((a) => a.action === 'unpublish')).toBe(unpublish)
   })
 })
 
