@@ -141,7 +141,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServerConfi
   const tls = tlsSetting === 'off' ? 'off' : certPath ? 'files' : 'local'
   // validated now so a typo stops start-up
   parseTrustedProxies(env.AHP_TRUSTED_PROXIES)
-  if (env.AHP_TRUSTED_PROXIES && tls !== 'off') throw new Error('AHP_TRUSTED_PROXIES applies behind a proxy: set AHP_TLS=off too')
   return {
     publicUrl,
     tls,
