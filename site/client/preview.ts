@@ -10,7 +10,7 @@
  *   `data-sanity`, opens that document's field in the Studio. Overlays outline those elements.
  */
 import {createNode, createNodeMachine} from '@sanity/comlink'
-import type {VisualEditingControllerMsg, VisualEditingNodeMsg} from '@sanity/presentation-comlink'
+import {createCompatibilityActors, type VisualEditingControllerMsg, type VisualEditingNodeMsg} from '@sanity/presentation-comlink'
 
 declare global {
   interface Window {
@@ -70,7 +70,12 @@ const meta = document.querySelector<HTMLMetaElement>('meta[name="ahp-preview"]')
 const studio = meta ? (JSON.parse(meta.content) as {projectId: string; dataset: string; studioOrigin?: string}) : undefined
 
 if (window.parent !== window && studio) {
-  const comlink = createNode<VisualEditingNodeMsg, VisualEditingControllerMsg>({name: 'visual-editing', connectTo: 'presentation'}, createNodeMachine())
+  // Presentation (Sanity 5) speaks the older "channels" wire format: the compatibility actors
+  // translate both ways, as @sanity/visual-editing's own node does.
+  const comlink = createNode<VisualEditingNodeMsg, VisualEditingControllerMsg>(
+    {name: 'visual-editing', connectTo: 'presentation'},
+    createNodeMachine<VisualEditingNodeMsg, VisualEditingControllerMsg>().provide({actors: createCompatibilityActors<VisualEditingNodeMsg>()}),
+  )
   comlink.on('presentation/perspective', async (data) => {
     const perspective = Array.isArray(data.perspective) ? data.perspective.join(',') : String(data.perspective)
     const response = await fetch('/api/preview/perspective', {method: 'POST', credentials: 'same-origin', body: perspective})
@@ -80,19 +85,35 @@ if (window.parent !== window && studio) {
     if (data.url && data.url !== location.pathname + location.search) location.assign(data.url)
   })
   comlink.on('presentation/refresh', () => void refresh())
+  // The Studio's "Edit" switch: outlines and click-to-edit on or off.
+  let overlays = true
+  const setOverlays = (enabled: boolean) => {
+    overlays = enabled
+    document.documentElement.classList.toggle('app-preview-overlays', enabled)
+  }
+  setOverlays(true)
+  comlink.on('presentation/toggle-overlay', () => {
+    setOverlays(!overlays)
+    comlink.post('visual-editing/toggle', {enabled: overlays})
+  })
+  // For people and tests: the page says whether the Studio is connected.
+  comlink.onStatus((status) => {
+    document.documentElement.dataset.presentation = status
+  })
   comlink.start()
   comlink.post('visual-editing/navigate', {type: 'push', title: document.title, url: `${location.pathname}${location.search}`})
   comlink.post('visual-editing/meta', {title: document.title})
+  comlink.post('visual-editing/toggle', {enabled: true})
 
   // Overlays: outline what can be edited, and open it in the Studio on a click.
   const style = document.createElement('style')
-  style.textContent = '[data-sanity]:hover{outline:2px dashed #005eb8;outline-offset:4px;cursor:pointer}'
+  style.textContent = '.app-preview-overlays [data-sanity]:hover{outline:2px dashed #005eb8;outline-offset:4px;cursor:pointer}'
   document.head.append(style)
   document.addEventListener(
     'click',
     (event) => {
       const target = (event.target as Element | null)?.closest('[data-sanity]')
-      if (!target || (event.target as Element).closest('a')) return
+      if (!overlays || !target || (event.target as Element).closest('a')) return
       event.preventDefault()
       const node = parseNode(target.getAttribute('data-sanity') ?? '')
       if (!node.id || !node.path) return

@@ -6,6 +6,7 @@ import {requester as baseRequester} from '@sanity/client'
 import type {Page} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
+import {createLocalClient} from '../../server/client'
 import {startSite, type RunningSite} from '../../site/server'
 import {ACCOUNTS, chromiumAvailable, COLD_LOAD, startStudioEnv, type StudioEnv} from '../e2e/harness'
 import {runCli} from '../helpers/runCli'
@@ -17,6 +18,7 @@ import {runCli} from '../helpers/runCli'
  */
 const PATH = '/professions/dietitians'
 const NEW_SUMMARY = 'Dietitians help people eat well: a summary changed in the Presentation tool.'
+const RELEASE_SUMMARY = 'Dietitians, as the site release will describe them.'
 const STEP = 30_000
 
 describe.skipIf(!chromiumAvailable())('Presentation tool preview', () => {
@@ -61,6 +63,8 @@ describe.skipIf(!chromiumAvailable())('Presentation tool preview', () => {
     const frame = page.frameLocator('iframe[title], iframe').first()
     await frame.locator('.app-preview-banner').waitFor({timeout: COLD_LOAD})
     await expect.poll(() => frame.locator('h1').textContent()).toBe('Dietitians')
+    // The page's own comlink node is connected to Presentation (no "Unable to connect").
+    await expect.poll(() => frame.locator('html').getAttribute('data-presentation'), {timeout: STEP}).toBe('connected')
     await env.screenshot(page, 'site-presentation-open')
 
     // The document beside the page: change its summary.
@@ -84,6 +88,16 @@ describe.skipIf(!chromiumAvailable())('Presentation tool preview', () => {
     const built = await runCli('scripts/site-build.ts', ['--from', join(work, 'export'), '--out', join(work, 'site')])
     expect(built.code, built.stderr).toBe(0)
     expect(readFileSync(join(work, 'site', 'professions', 'dietitians', 'index.html'), 'utf8')).toContain(NEW_SUMMARY)
+
+    // The Studio's perspective switcher: a release's version of the page, in the same frame.
+    const client = createLocalClient({url: env.url, dataset: 'production', token: env.server.tokens.getAdminToken(), dataDir: env.dataDir})
+    await client.releases.create({releaseId: 'rsite', metadata: {title: 'Site release'}})
+    const published = await client.getDocument('profession-dietitians')
+    await client.createVersion({document: {...published!, _id: 'versions.rsite.profession-dietitians', summary: RELEASE_SUMMARY}, publishedId: 'profession-dietitians', releaseId: 'rsite'})
+    await page.goto(`${env.url}/local/presentation?preview=${encodeURIComponent(PATH)}&perspective=rsite`)
+    await expect.poll(() => frame.locator('.nhsuk-lede-text').first().textContent(), {timeout: COLD_LOAD}).toBe(RELEASE_SUMMARY)
+    await env.screenshot(page, 'site-presentation-release')
+    expect(await publicSummary()).toBe(NEW_SUMMARY)
     await context.close()
   }, 600_000)
 })
