@@ -10,6 +10,7 @@ import type {SanityDocument} from '../types.js'
 import {withWriteLock} from '../writeLock.js'
 import {defaultPerspective, hideVersions, type ServerDeps} from './deps.js'
 import {syncTagsFor} from '../live/tags.js'
+import {contentSourceMap} from '../sourceMaps/contentSourceMap.js'
 
 /** The content API: query, documents, mutations, actions, the listener, history and export. */
 
@@ -59,9 +60,6 @@ export function dataRoutes(deps: ServerDeps): Route[] {
       if (Array.isArray(body.perspective)) perspectiveParam = body.perspective.join(',')
     }
     if (!queryText) throw badRequest('The "query" parameter is required')
-    if (ctx.url.searchParams.has('resultSourceMap')) {
-      throw badRequest('resultSourceMap is not supported by this server: Content Source Maps (and @sanity/client stega, which needs them) come from hosted Sanity only; leave resultSourceMap and stega off')
-    }
     const parsed = parsePerspective(perspectiveParam, defaultPerspective(ctx.apiVersion))
     // anonymous callers see published documents only: raw minus every dotted id
     const perspective = ctx.caller.role === null ? ['raw'] : parsed
@@ -81,6 +79,8 @@ export function dataRoutes(deps: ServerDeps): Route[] {
       body.result = result
       // the Live Content API's tags (server/live/tags.ts): a live event carrying one means refetch
       body.syncTags = syncTagsFor(queryText, params)
+      // Content Source Maps for stega and visual editing (server/sourceMaps/)
+      if (ctx.url.searchParams.has('resultSourceMap')) body.resultSourceMap = contentSourceMap(result, queryText, params, (id) => dataset.docs.get(id))
       body.ms = ms
       return json(ctx, body)
     } finally {
