@@ -225,12 +225,19 @@ function matchCandidates(path: string[], pattern: string, view: View): Candidate
   if (parsed.some((m) => !m)) return undefined
   const index = view.index(`text:${path.join('.')}`, textKeys(path))
   const unsure = index.get(UNSURE) ?? []
+  const only = parsed.length === 1 ? (parsed[0] as RegExpExecArray) : undefined
+  if (only && !only[2] && unsure.length === 0) {
+    // one whole word: its list, already in dataset order
+    const docs = index.get((only[1] as string).toLowerCase()) ?? []
+    let set: Set<SanityDocument> | undefined
+    return {docs, ordered: true, exact: true, has: (doc) => (set ??= new Set(docs)).has(doc)}
+  }
   let result: Set<SanityDocument> | undefined
   for (const m of parsed as RegExpExecArray[]) {
     const word = (m[1] as string).toLowerCase()
     const found = new Set<SanityDocument>(unsure)
     if (m[2]) {
-      for (const [key, list] of index.lists) if (key.startsWith(word) && key !== UNSURE) for (const doc of list.snapshot()) found.add(doc)
+      for (const key of index.keys()) if (key.startsWith(word) && key !== UNSURE) for (const doc of index.get(key) ?? []) found.add(doc)
     } else for (const doc of index.get(word) ?? []) found.add(doc)
     result = result ? new Set([...result].filter((doc) => found.has(doc))) : found
   }
@@ -364,14 +371,26 @@ interface TopK {
 
 interface Plan {
   pin: CorrelatedPin
-  /** the other conjuncts' constant candidates, when they have any */
+  /** the other conjuncts (their source, for the plan's signature) and their constant candidates, when they have any */
+  others: Node[]
   rest: Candidates | undefined
   exact: boolean
   topK?: TopK
   /** only the first `limit` (a slice with no order) */
   limit?: number
   count?: boolean
-  cache: Map<string, unknown>
+}
+
+const signatures = new WeakMap<Plan, string>()
+
+/** What a plan computes, as a string: answers are remembered per view state under it and the key. */
+function signatureOf(plan: Plan): string {
+  let signature = signatures.get(plan)
+  if (signature === undefined) {
+    signature = JSON.stringify(['plan', plan.pin.kind, plan.others, plan.topK, plan.limit, plan.count === true])
+    signatures.set(plan, signature)
+  }
+  return signature
 }
 
 /** Per query: the plans the `dereference` hook answers, under a prefix no document can guess. */
@@ -402,16 +421,14 @@ export class Planner {
     const plan = this.plans[Number(ref.slice(this.prefix.length, colon))]
     if (!plan) return null
     const key = ref.slice(colon + 1)
-    let result = plan.cache.get(key)
-    if (result === undefined) {
+    const result = this.view.remember(`${signatureOf(plan)}\u0000${key}`, () => {
       let docs = indexDocs(plan.pin.kind, this.view, key)
       if (plan.rest) docs = docs.filter(plan.rest.has)
       if (plan.topK) docs = topK(docs, plan.topK)
       if (plan.limit !== undefined) docs = docs.slice(0, plan.limit)
-      result = plan.count ? docs.length : docs
-      plan.cache.set(key, result)
-    }
-    return typeof result === 'number' ? result : this.source(result as SanityDocument[])
+      return plan.count ? docs.length : docs
+    })
+    return typeof result === 'number' ? result : this.source(result)
   }
 }
 
@@ -432,7 +449,7 @@ function correlatedPlan(expr: unknown, view: View): Plan | undefined {
     rest = candidates(tree, view)
     exact = exact && rest !== undefined && rest.exact
   }
-  return {pin, rest, exact, cache: new Map()}
+  return {pin, others, rest, exact}
 }
 
 // ---- order(...)[a...b] ----
@@ -529,7 +546,7 @@ export function narrow(tree: unknown, planner: Planner): unknown {
       const arg = out.args[0] as Node
       if (candidateNodes.has(arg)) return {type: 'Value', value: (arg.value as unknown[]).length}
       const correlated = correlatedNodes.get(arg)
-      if (correlated) return correlatedNode({...correlated.plan, count: true, cache: new Map()}, correlated.key, {...out})
+      if (correlated) return correlatedNode({...correlated.plan, count: true}, correlated.key, {...out})
     }
     if (node.type === 'Slice' && isNode(out.base) && out.base.type !== 'PipeFuncCall') {
       // `[a...b]` of candidates in dataset order reads only the first b
@@ -537,18 +554,19 @@ export function narrow(tree: unknown, planner: Planner): unknown {
       const base = out.base
       if (limit !== undefined && candidateNodes.has(base)) return {...out, base: candidateNode((base.value as SanityDocument[]).slice(0, limit))}
       const correlated = limit !== undefined ? correlatedNodes.get(base) : undefined
-      if (limit !== undefined && correlated) return {...out, base: correlatedNode({...correlated.plan, limit, cache: new Map()}, correlated.key, correlated.fallback)}
+      if (limit !== undefined && correlated) return {...out, base: correlatedNode({...correlated.plan, limit}, correlated.key, correlated.fallback)}
     }
     if (node.type === 'Slice' && isNode(out.base) && out.base.type === 'PipeFuncCall') {
       const k = topKOf(out)
       const orderNode = out.base
       const base = orderNode.base as Node
       if (k && candidateNodes.has(base)) {
-        return {...out, base: {...orderNode, base: candidateNode(topK(base.value as SanityDocument[], k))}}
+        const best = view.remember(`slice${JSON.stringify(node)}`, () => topK(base.value as SanityDocument[], k))
+        return {...out, base: {...orderNode, base: candidateNode(best)}}
       }
       const correlated = k ? correlatedNodes.get(base) : undefined
       if (k && correlated) {
-        return {...out, base: {...orderNode, base: correlatedNode({...correlated.plan, topK: k, cache: new Map()}, correlated.key, correlated.fallback)}}
+        return {...out, base: {...orderNode, base: correlatedNode({...correlated.plan, topK: k}, correlated.key, correlated.fallback)}}
       }
     }
     return out
@@ -562,11 +580,15 @@ export function narrow(tree: unknown, planner: Planner): unknown {
       const lookup: Node = {type: 'Deref', base: planner.keyNode(plan, plan.pin.key)}
       return {...out, base: {type: 'FuncCall', namespace: 'global', name: 'coalesce', args: [lookup, out.base]}}
     }
-    const found = candidates(node.expr, view)
+    const found = view.remember(`filter${JSON.stringify(node.expr)}`, () => {
+      const found = candidates(node.expr, view)
+      if (!found) return undefined
+      // keep the dataset's order: groq-js returns `*` in dataset order
+      const docs = found.ordered ? found.docs : [...found.docs].sort((a, b) => view.positionOf(a) - view.positionOf(b))
+      return {docs, exact: found.exact}
+    }, (found) => found?.docs.length ?? 1)
     if (!found) return out
-    // keep the dataset's order: groq-js returns `*` in dataset order
-    const docs = found.ordered ? found.docs : [...found.docs].sort((a, b) => view.positionOf(a) - view.positionOf(b))
-    return found.exact ? candidateNode(docs) : {...out, base: candidateNode(docs)}
+    return found.exact ? candidateNode(found.docs) : {...out, base: candidateNode(found.docs)}
   }
 
   const correlatedNode = (plan: Plan, key: Node, fallback: Node): Node => {

@@ -82,34 +82,58 @@ export class OrderedList {
   }
 }
 
-/** Documents by every key `keysOf` gives them, each list in dataset order. */
+/**
+ * Documents by every key `keysOf` gives them, each list in dataset order. A key held by one
+ * document keeps just that document (most slugs, most words of a title): a list costs ten times more.
+ */
 export class KeyIndex {
-  readonly lists = new Map<string, OrderedList>()
-  constructor(readonly keysOf: (doc: SanityDocument) => Iterable<string>) {}
+  readonly lists = new Map<string, OrderedList | SanityDocument>()
+  constructor(
+    readonly keysOf: (doc: SanityDocument) => Iterable<string>,
+    private readonly positionOf: (doc: SanityDocument) => number,
+  ) {}
 
   get(key: string): SanityDocument[] | undefined {
-    return this.lists.get(key)?.snapshot()
+    const found = this.lists.get(key)
+    return found === undefined ? undefined : found instanceof OrderedList ? found.snapshot() : [found]
   }
 
-  has(key: string): boolean {
-    return (this.lists.get(key)?.length ?? 0) > 0
+  keys(): IterableIterator<string> {
+    return this.lists.keys()
   }
 
   add(doc: SanityDocument, position: number, building = false): void {
     for (const key of this.keysOf(doc)) {
-      let list = this.lists.get(key)
-      if (!list) this.lists.set(key, (list = new OrderedList()))
-      if (building) list.push(doc, position)
-      else list.insert(doc, position)
+      const found = this.lists.get(key)
+      if (found === undefined) this.lists.set(key, doc)
+      else if (found instanceof OrderedList) {
+        if (building) found.push(doc, position)
+        else found.insert(doc, position)
+      } else {
+        const list = new OrderedList()
+        const other = this.positionOf(found)
+        if (other < position) {
+          list.push(found, other)
+          list.push(doc, position)
+        } else {
+          list.push(doc, position)
+          list.push(found, other)
+        }
+        this.lists.set(key, list)
+      }
     }
   }
 
   delete(doc: SanityDocument, position: number): void {
     for (const key of this.keysOf(doc)) {
-      const list = this.lists.get(key)
-      if (!list) continue
-      list.remove(position)
-      if (list.length === 0) this.lists.delete(key)
+      const found = this.lists.get(key)
+      if (found === undefined) continue
+      if (!(found instanceof OrderedList)) {
+        if (found === doc) this.lists.delete(key)
+        continue
+      }
+      found.remove(position)
+      if (found.length === 0) this.lists.delete(key)
     }
   }
 }
@@ -148,7 +172,10 @@ export class View {
   /** by the view's `_id` (the published id once overlaid) */
   private readonly entries = new Map<string, Entry>()
   private readonly all = new OrderedList()
-  readonly byType = new KeyIndex(typeKeys)
+  readonly byType = new KeyIndex(typeKeys, (doc) => this.positionOf(doc))
+  /** answers of index plans, for this state of the view only (cleared by any change) */
+  private readonly memo = new Map<string, unknown>()
+  private memoWeight = 0
   /** built on first use, then kept up to date */
   private readonly lazy = new Map<string, KeyIndex>()
   private readonly raw: boolean
@@ -198,11 +225,27 @@ export class View {
   index(name: string, keysOf: (doc: SanityDocument) => Iterable<string>): KeyIndex {
     let index = this.lazy.get(name)
     if (!index) {
-      index = new KeyIndex(keysOf)
+      index = new KeyIndex(keysOf, (doc) => this.positionOf(doc))
       for (const doc of this.all.snapshot()) index.add(doc, this.positionOf(doc), true)
       this.lazy.set(name, index)
     }
     return index
+  }
+
+  /** `compute()` once per state of the view: repeated queries reuse their index plans' answers until the next change. */
+  remember<T>(signature: string, compute: () => T, weigh: (value: T) => number = (v) => (Array.isArray(v) ? v.length : 1)): T {
+    if (this.memo.has(signature)) return this.memo.get(signature) as T
+    const value = compute()
+    // bounded by entries and by the documents the remembered lists hold
+    const weight = weigh(value)
+    if (this.memo.size >= MEMO_SIZE || this.memoWeight + weight > MEMO_WEIGHT) {
+      this.memo.clear()
+    this.memoWeight = 0
+      this.memoWeight = 0
+    }
+    this.memo.set(signature, value)
+    this.memoWeight += weight
+    return value
   }
 
   /** The key a dataset id belongs to: itself in `raw`, else its published id. */
@@ -215,6 +258,7 @@ export class View {
     const before = this.entries.get(key)
     const after = this.resolve(key)
     if (before && after && before.doc === after.doc && before.position === after.position) return
+    this.memo.clear()
     if (before) {
       this.entries.delete(key)
       this.all.remove(before.position)
@@ -255,6 +299,8 @@ export class View {
 }
 
 const VIEW_CACHE_SIZE = 8
+const MEMO_SIZE = 512
+const MEMO_WEIGHT = 1_000_000
 
 interface DatasetViews {
   /** the dataset version these views reflect */

@@ -140,7 +140,15 @@ test('views kept up to date commit by commit equal views built from scratch', as
       const after =
         rand() < 0.3
           ? null
-          : {_id: id, _type: rand() < 0.5 ? 'a' : 'b', n: step, slug: {current: `s-${Math.floor(rand() * 3)}`}, ...(rand() < 0.1 ? {_system: {delete: true}} : {})}
+          : {
+              _id: id,
+              _type: rand() < 0.5 ? 'a' : 'b',
+              n: step,
+              slug: {current: `s-${Math.floor(rand() * 3)}`},
+              ref: {_ref: ids[Math.floor(rand() * ids.length)]},
+              title: WORDS[Math.floor(rand() * WORDS.length)],
+              ...(rand() < 0.1 ? {_system: {delete: true}} : {}),
+            }
       return {id, before, after, mutations: []}
     })
     const unique = [...new Map(changes.map((c) => [c.id, c])).values()].filter((c) => c.before || c.after)
@@ -151,6 +159,12 @@ test('views kept up to date commit by commit equal views built from scratch', as
       const expected = referenceView(dataset.docs.values(), perspective)
       expect((await runQuery(dataset, '*', options)).result).toEqual(expected)
       expect((await runQuery(dataset, '*[_type == "a"]._id', options)).result).toEqual(expected.filter((d) => d._type === 'a').map((d) => d._id))
+      for (const query of [
+        '*[_type == "a"]{_id, "refs": *[references(^._id)]._id, "n": count(*[_type == "b" && references(^._id)])}',
+        '*[_type == "b" && title match "stroke"] | order(n desc)[0...2]._id',
+      ]) {
+        expect({step, query, result: (await runQuery(dataset, query, options)).result}).toEqual({step, query, result: await groq(query, expected)})
+      }
       expect((await runQuery(dataset, '*[slug.current == "s-1"]._id', options)).result).toEqual(
         expected.filter((d) => (d.slug as {current?: string} | undefined)?.current === 's-1').map((d) => d._id),
       )
