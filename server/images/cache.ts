@@ -20,7 +20,8 @@ export class VariantCache {
 
   private load(): Map<string, number> {
     if (this.index) return this.index
-    mkdirSync(this.dir, {recursive: true})
+    // files at rest: 0700/0600 like everything in the data folder (server/files.ts)
+    mkdirSync(this.dir, {recursive: true, mode: 0o700})
     const found = readdirSync(this.dir)
       .filter((name) => /^[a-f0-9]{64}$/.test(name))
       .map((name) => {
@@ -52,7 +53,7 @@ export class VariantCache {
     const index = this.load()
     if (data.byteLength > this.maxBytes || index.has(key)) return
     const tmp = join(this.dir, `${key}.tmp-${process.pid}`)
-    await writeFile(tmp, data)
+    await writeFile(tmp, data, {mode: 0o600})
     await rename(tmp, join(this.dir, key))
     index.set(key, data.byteLength)
     this.bytes += data.byteLength
