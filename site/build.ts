@@ -1,12 +1,14 @@
-import {copyFile, mkdir, readdir, rename, rm, stat, writeFile} from 'node:fs/promises'
-import {dirname, join, relative, resolve, sep} from 'node:path'
+import {copyFile, mkdir, readdir, readFile, rename, rm, stat, writeFile} from 'node:fs/promises'
+import {dirname, join, resolve, sep} from 'node:path'
+
+import sharp from 'sharp'
 
 import {readExport} from './content'
 import {NHSUK_DIR} from './css'
 import {loadPage, loadSiteMap, sectionPagePath, type Pagination} from './pages'
 import type {ImageUrls} from './portableText'
 import {collectClasses, SiteRenderer} from './render'
-import {assetDimensions} from './images'
+import {assetDimensions, IMAGE_SIZES, IMAGE_WIDTHS} from './images'
 
 export interface BuildOptions {
   /** An export folder, written by `content:export`. */
@@ -21,6 +23,12 @@ export interface BuildSummary {
   /** The largest page's HTML plus the stylesheet, in bytes. */
   largestPage: {path: string; bytes: number}
   cssBytes: number
+}
+
+/** A narrower copy's address: `/assets/content/abc-800x400.png` at 320 → `/assets/content/abc-800x400-w320.png`. */
+export function resizedPath(path: string, width: number): string {
+  const dot = path.lastIndexOf('.')
+  return `${path.slice(0, dot)}-w${width}${path.slice(dot)}`
 }
 
 /** `/professions/dietitians` → `professions/dietitians/index.html`, so any static server serves it. */
@@ -43,20 +51,26 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   const renderer = new SiteRenderer()
   const siteMap = await loadSiteMap(content.reader)
 
-  // Images: the export's copies, under assets/ in the build, where the pages point.
-  const imageFiles = new Map<string, {from: string; to: string}>()
+  // Images: the export's copies (`assets/<sha1>-<w>x<h>.<ext>`), with narrower copies for
+  // `srcset` made by sharp at the widths the live site asks the image service for.
+  const imageFiles = new Map<string, {from: string; name: string; width?: number; widths: number[]}>()
   const images: ImageUrls = (image) => {
     const ref = image.asset?._ref
     const asset = ref ? content.assets.get(ref) : undefined
     if (!ref || !asset) return undefined
     const size = assetDimensions(ref)
-    if (/^[a-z]+:/i.test(asset.url) || asset.url.startsWith('/')) {
+    const local = asset.url.replace(/^\//, '')
+    if (!local.startsWith('assets/')) {
       // An export made before assets were copied: the image stays where the export says it is.
       return {src: asset.url, ...size}
     }
-    const target = `assets/content/${asset.url.split('/').pop()}`
-    imageFiles.set(target, {from: join(options.from, asset.url), to: target})
-    return {src: `/${target}`, ...size}
+    const name = local.slice('assets/'.length)
+    const widths = size ? IMAGE_WIDTHS.filter((width) => width < size.width) : []
+    imageFiles.set(name, {from: join(options.from, local), name, width: size?.width, widths})
+    const src = `/assets/content/${name}`
+    if (!size || widths.length === 0) return {src, ...size}
+    const srcset = [...widths.map((width) => `${resizedPath(src, width)} ${width}w`), `${src} ${size.width}w`].join(', ')
+    return {src, srcset, sizes: IMAGE_SIZES, ...size}
   }
 
   // Written beside `out` and moved into place at the end: a failed build leaves `out` as it was.
@@ -113,18 +127,22 @@ export async function buildSite(options: BuildOptions): Promise<BuildSummary> {
   await writeFile(join(out, 'assets', 'site.css'), css)
   // The design system's icons (favicons, the manifest, the arrows its CSS points at).
   await copyTree(join(NHSUK_DIR, 'assets'), join(out, 'assets'))
-  for (const {from, to} of [...imageFiles.values()].sort((a, b) => (a.to < b.to ? -1 : 1))) {
-    await mkdir(dirname(join(out, to)), {recursive: true})
-    try {
-      await copyFile(from, join(out, to))
-    } catch {
-      throw new Error(`the export has no image file ${relative(process.cwd(), from)}: export again`)
+  if (imageFiles.size > 0) await mkdir(join(out, 'assets', 'content'), {recursive: true})
+  for (const file of [...imageFiles.values()].sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    const bytes = await readFile(file.from).catch(() => {
+      throw new Error(`the export has no image file ${file.from}: export again`)
+    })
+    await writeFile(join(out, 'assets', 'content', file.name), bytes)
+    for (const width of file.widths) {
+      const resized = await sharp(bytes).resize({width}).toBuffer()
+      await writeFile(join(out, resizedPath(join('assets', 'content', file.name), width)), resized)
     }
   }
   const cssBytes = Buffer.byteLength(css)
   await rm(final, {recursive: true, force: true})
   await rename(out, final)
-  return {pages: paths.length, files: paths.length + 2 + imageFiles.size, largestPage: {path: largest.path, bytes: largest.bytes + cssBytes}, cssBytes}
+  const imageCount = [...imageFiles.values()].reduce((sum, file) => sum + 1 + file.widths.length, 0)
+  return {pages: paths.length, files: paths.length + 2 + imageCount, largestPage: {path: largest.path, bytes: largest.bytes + cssBytes}, cssBytes}
   }
 }
 

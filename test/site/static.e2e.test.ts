@@ -1,9 +1,11 @@
+import {createHash} from 'node:crypto'
 import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 import {chromium, type Browser} from 'playwright-core'
+import sharp from 'sharp'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {CHROMIUM, CHROMIUM_ARGS, chromiumAvailable} from '../e2e/harness'
@@ -29,7 +31,7 @@ describe.skipIf(!chromiumAvailable())('static site in Chromium', () => {
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), 'ahp-site-e2e-'))
     const input = join(work, 'input.ndjson')
-    writeFileSync(input, readFileSync(join(ROOT, 'content', 'dataset.ndjson'), 'utf8') + readFileSync(join(ROOT, 'test', 'fixtures', 'site', 'case-example.ndjson'), 'utf8'))
+    writeFileSync(input, readFileSync(join(ROOT, 'content', 'dataset.ndjson'), 'utf8') + (await withImage(work)))
     const exported = await runCli('scripts/content-export.ts', ['--source', `file:${input}`, '--out', join(work, 'export')])
     expect(exported.code, exported.stderr).toBe(0)
     site = join(work, 'site')
@@ -92,6 +94,19 @@ describe.skipIf(!chromiumAvailable())('static site in Chromium', () => {
     }
   }, 300_000)
 
+  it('shows a body image from the build, with its alt text and narrower copies for small screens', async () => {
+    const context = await browser.newContext({viewport: {width: 375, height: 800}})
+    const page = await context.newPage()
+    await page.goto(`${server.url}/case-examples/fixture-falls-prevention-in-care-homes`)
+    const image = page.locator('main figure img')
+    await expect.poll(() => image.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBeGreaterThan(0)
+    expect(await image.getAttribute('alt')).toBe('A care home lounge set out for a strength and balance class (fixture image)')
+    expect(await image.getAttribute('srcset')).toMatch(/-w320\.png 320w, .*-w640\.png 640w, .*\.png 800w$/)
+    // A phone picks a narrower copy than the original.
+    expect(await image.evaluate((img: HTMLImageElement) => img.currentSrc)).toMatch(/-w(320|640)\.png$/)
+    await context.close()
+  })
+
   it('answers an address with no page with the 404 page', async () => {
     const context = await browser.newContext()
     const page = await context.newPage()
@@ -101,6 +116,23 @@ describe.skipIf(!chromiumAvailable())('static site in Chromium', () => {
     await context.close()
   })
 })
+
+/**
+ * The fixture case example with a photo in its body: an image made here (an 800 x 400 px PNG), its
+ * asset document as the Content Lake keeps it, and the file in `assets/` beside the NDJSON, where
+ * content:export looks for it.
+ */
+async function withImage(work: string): Promise<string> {
+  const png = await sharp({create: {width: 800, height: 400, channels: 3, background: '#005eb8'}}).png().toBuffer()
+  const sha1 = createHash('sha1').update(png).digest('hex')
+  const id = `image-${sha1}-800x400-png`
+  mkdirSync(join(work, 'assets'), {recursive: true})
+  writeFileSync(join(work, 'assets', `${sha1}-800x400.png`), png)
+  const asset = {_id: id, _type: 'sanity.imageAsset', url: `https://cdn.sanity.io/images/local/production/${sha1}-800x400.png`, path: `images/local/production/${sha1}-800x400.png`, mimeType: 'image/png', metadata: {dimensions: {width: 800, height: 400}}}
+  const example = JSON.parse(readFileSync(join(ROOT, 'test', 'fixtures', 'site', 'case-example.ndjson'), 'utf8')) as {body: unknown[]}
+  example.body.push({_type: 'image', _key: 'fsimg', asset: {_type: 'reference', _ref: id}, alt: 'A care home lounge set out for a strength and balance class (fixture image)', caption: 'Fixture image, invented for tests.'})
+  return `${JSON.stringify(asset)}\n${JSON.stringify(example)}\n`
+}
 
 /** Every page of a build: each index.html as its address. */
 function readPaths(site: string): string[] {
