@@ -97,13 +97,26 @@ export function networkErrorCode(error: unknown): string | undefined {
   return undefined
 }
 
+/** ` 127.0.0.1:3333` from a Node network error (or its fetch `cause`), when it says. */
+function addressOf(error: unknown): string {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 4; current = (current as {cause?: unknown}).cause, depth++) {
+    const {address, port, hostname, request} = current as {address?: unknown; port?: unknown; hostname?: unknown; request?: {protocol?: unknown; getHeader?: (name: string) => unknown}}
+    // @sanity/client's requester (get-it) keeps the request (a ClientRequest) it failed to send
+    const host = typeof request?.getHeader === 'function' ? request.getHeader('host') : undefined
+    if (typeof host === 'string') return ` ${typeof request?.protocol === 'string' ? request.protocol : 'https:'}//${host}`
+    if (typeof address === 'string') return ` ${address}${typeof port === 'number' ? `:${port}` : ''}`
+    if (typeof hostname === 'string') return ` ${hostname}`
+  }
+  return ''
+}
+
 /**
  * One line for a network or certificate failure: what happened and what to do, never a stack.
  * `address` names the server when the error does not.
  */
 export function describeNetworkError(error: unknown, address?: string): string {
   const code = networkErrorCode(error)
-  const where = address ? ` ${address}` : ''
+  const where = address ? ` ${address}` : addressOf(error)
   if (code && CERTIFICATE_CODES.has(code)) {
     return `cannot trust the certificate of${where || ' the server'} (${code}): for the local server, start Node with NODE_EXTRA_CA_CERTS=data/tls/ca.pem (or set AHP_DATA_DIR to its data folder)`
   }
