@@ -74,10 +74,14 @@ describe('rate limits per address, as hosted Sanity has them', () => {
   afterAll(() => t.close())
 
   test('past 20 requests a second, 429 with Retry-After; after waiting, answered again', async () => {
-    const answers = await Promise.all(Array.from({length: 40}, () => t.request(`${V}/data/query/test?query=1`)))
+    // bursts of 50 until one is refused: a busy machine may spread a single burst over seconds
+    const answers: Awaited<ReturnType<TestServer['request']>>[] = []
+    for (let burst = 0; burst < 20 && !answers.some((a) => a.status === 429); burst++) {
+      answers.push(...(await Promise.all(Array.from({length: 50}, () => t.request(`${V}/data/query/test?query=1`)))))
+    }
     const refused = answers.filter((a) => a.status === 429)
     expect(refused.length).toBeGreaterThan(0)
-    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(15)
+    expect(answers.filter((a) => a.status === 200).length).toBeGreaterThanOrEqual(20)
     const retryAfter = Number(refused[0]?.headers['retry-after'])
     expect(retryAfter).toBeGreaterThanOrEqual(1)
     expect(description(refused[0]?.body ?? '')).toMatch(/at most 20 a second/)
