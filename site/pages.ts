@@ -138,7 +138,7 @@ export async function loadPage(reader: ContentReader, path: string, siteMap: Sit
       template: 'home.njk',
       title: 'Allied health professionals',
       breadcrumbs: [],
-      data: {sections, intro: hub?.summary ?? null, hub: hub && siteMap.byId.get(hub._id)},
+      data: {sections, intro: hub?.summary ?? null, introSource: hub?.source?.title ?? null, hub: hub && {...siteMap.byId.get(hub._id), _type: 'hub'}},
     }
   }
   const {type, slug} = match

@@ -71,6 +71,7 @@ describe('live site', () => {
     publishedSummary = String(published?.summary)
     expect(publishedSummary).toContain(PUBLISHED)
     await client.create({...(published as SanityDocument), _id: `drafts.${PROFESSION}`, summary: 'Draft summary: not yet published.'})
+    await client.create({_id: 'drafts.profession-draft-only', _type: 'profession', title: 'Draft-only profession', slug: {_type: 'slug', current: 'draft-only'}, summary: 'Never published.'})
     await client.releases.create({releaseId: 'rnext', metadata: {title: 'Next chapter'}})
     await client.createVersion({document: {...(published as SanityDocument), _id: `versions.rnext.${PROFESSION}`, summary: 'Release summary: due with the next chapter.'}, publishedId: PROFESSION, releaseId: 'rnext'})
     const ca = api.server.tls.ca
@@ -107,6 +108,9 @@ describe('live site', () => {
       expect(page.body).not.toContain('data-sanity')
       expect(page.body).not.toContain('<script type="module"')
     }
+    // A document that exists only as a draft has no public page, nor a link from the lists.
+    expect((await get(`${site.url}/professions/draft-only`)).status).toBe(404)
+    expect((await get(`${site.url}/professions`)).body).not.toContain('Draft-only profession')
     const forged = await get(`${site.url}${PATH}`, {cookie: 'ahp_preview=made-up'})
     expect(summaryOf(forged.body)).toBe(publishedSummary)
     expect((await get(`${site.url}/__preview/events`)).status).toBe(404)
@@ -130,6 +134,9 @@ describe('live site', () => {
     expect(summaryOf(page.body)).toBe('Draft summary: not yet published.')
     expect(page.body).toContain(`data-sanity="id=${PROFESSION};type=profession;path=summary"`)
     expect(page.headers['cache-control']).toBe('private, no-store')
+    const draftOnly = await get(`${site.url}/professions/draft-only`, {cookie})
+    expect(draftOnly.status).toBe(200)
+    expect(summaryOf(draftOnly.body)).toBe('Never published.')
     // The public still sees the published summary.
     expect(summaryOf((await get(`${site.url}${PATH}`)).body)).toBe(publishedSummary)
   })
