@@ -166,7 +166,9 @@ export function authRoutes(deps: ServerDeps & {users: UserStore}): Route[] {
     const base = deps.publicUrl()
     const list: {name: string; title: string; url: string}[] = []
     if (settings.oidc) list.push({name: 'oidc', title: settings.oidc.name, url: `${base}/auth/oidc/start`})
-    if (settings.localAccounts) list.push({name: 'local', title: 'Sign in with your AHP Content Hub account', url: `${base}/auth/login`})
+    // beside the organisation's button the Studio shows both titles side by side: keep this one short
+    const localTitle = settings.oidc ? 'AHP Content Hub account' : 'Sign in with your AHP Content Hub account'
+    if (settings.localAccounts) list.push({name: 'local', title: localTitle, url: `${base}/auth/login`})
     ctx.headers.set('cache-control', 'no-store')
     return jsonResponse(ctx, {providers: list})
   }

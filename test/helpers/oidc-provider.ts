@@ -1,6 +1,7 @@
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import Provider from 'oidc-provider'
+import type {Answer, HttpBrowser} from './http-browser.js'
 
 /**
  * A real OpenID provider on loopback for the sign-in tests (oidc-provider, its development login
@@ -119,4 +120,38 @@ export async function startTestProvider(): Promise<TestProvider> {
       await new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }
+}
+
+export interface ProviderWalk {
+  /** the hub's answer to the start of the sign-in */
+  start: Answer
+  /** the authorization request as sent (after `tamper`) */
+  authUrl: URL
+  /** the provider's redirect back to the hub's callback, not yet followed */
+  callback: string
+}
+
+/**
+ * Starts a sign-in at the hub in `browser`, signs in at the provider's form as `account` (unless
+ * the browser has a provider session already) and stops before the hub's callback.
+ */
+export async function walkProvider(browser: HttpBrowser, hubUrl: string, account: TestAccount, tamper?: (authUrl: URL) => void): Promise<ProviderWalk> {
+  const start = await browser.request(`${hubUrl}/auth/oidc/start?${new URLSearchParams({origin: `${hubUrl}/local`})}`)
+  if (start.status !== 303 || !start.location) throw new Error(`the sign-in did not start: ${start.status} ${start.body.slice(0, 200)}`)
+  const authUrl = new URL(start.location)
+  tamper?.(authUrl)
+  const isHub = (url: string) => url.startsWith(hubUrl)
+  let answer = await browser.follow(authUrl.href, isHub)
+  if (!answer.location || !isHub(answer.location)) {
+    const action = /action="([^"]+)"/.exec(answer.body)?.[1]
+    if (!action) throw new Error(`no sign-in form at the provider: ${answer.status} ${answer.body.slice(0, 200)}`)
+    const posted = await browser.request(new URL(action, answer.url).href, {
+      method: 'POST',
+      body: new URLSearchParams({prompt: 'login', login: account.login, password: 'any password'}).toString(),
+      headers: {'content-type': 'application/x-www-form-urlencoded'},
+    })
+    answer = posted.location && !isHub(posted.location) ? await browser.follow(posted.location, isHub) : posted
+  }
+  if (!answer.location?.startsWith(`${hubUrl}/auth/oidc/callback?`)) throw new Error(`the provider did not send the browser back: ${answer.status} ${answer.body.slice(0, 200)}`)
+  return {start, authUrl, callback: answer.location}
 }

@@ -5,7 +5,7 @@ import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {afterAll, beforeAll, expect, test} from 'vitest'
 import {HttpBrowser} from '../helpers/http-browser.js'
-import {CLIENT_ID, CLIENT_SECRET, OIDC_ACCOUNTS, ROLE_MAP, startTestProvider, type TestProvider} from '../helpers/oidc-provider.js'
+import {CLIENT_ID, CLIENT_SECRET, OIDC_ACCOUNTS, ROLE_MAP, startTestProvider, walkProvider, type TestAccount, type TestProvider} from '../helpers/oidc-provider.js'
 
 /**
  * No secret in the server's log or answers: the real server (`npm start`'s script, in its own
@@ -73,27 +73,15 @@ test('a full sign-in, a refused one, a tampered one and a sign-out leave no secr
   const secrets: string[] = [CLIENT_SECRET]
   /** what no answer may hold (state and nonce travel in the redirect to the provider, sid and token in their own answers) */
   const neverAnswered: string[] = [CLIENT_SECRET]
-  const isHub = (url: string) => url.startsWith(hubUrl)
 
   /** a new browser (no session at the provider yet) through the provider's sign-in, up to the hub's callback */
   async function toCallback(login: string, tamper?: (url: URL) => void): Promise<string> {
     browser = new HttpBrowser(ca)
-    const start = await browser.request(`${hubUrl}/auth/oidc/start?${new URLSearchParams({origin: `${hubUrl}/local`})}`)
+    const account = Object.values(OIDC_ACCOUNTS).find((a) => a.login === login) as TestAccount
+    const {start, callback} = await walkProvider(browser, hubUrl, account, tamper)
     answers.push(start.body, JSON.stringify(start.headers))
-    const authUrl = new URL(start.location as string)
-    secrets.push(authUrl.searchParams.get('state') as string, authUrl.searchParams.get('nonce') as string)
-    tamper?.(authUrl)
-    let answer = await browser.follow(authUrl.href, isHub)
-    if (!answer.location || !isHub(answer.location)) {
-      const action = /action="([^"]+)"/.exec(answer.body)?.[1] as string
-      const posted = await browser.request(new URL(action, answer.url).href, {
-        method: 'POST',
-        body: new URLSearchParams({prompt: 'login', login, password: 'any password'}).toString(),
-        headers: {'content-type': 'application/x-www-form-urlencoded'},
-      })
-      answer = posted.location && !isHub(posted.location) ? await browser.follow(posted.location, isHub) : posted
-    }
-    const callback = answer.location as string
+    const sent = new URL(start.location as string)
+    secrets.push(sent.searchParams.get('state') as string, sent.searchParams.get('nonce') as string)
     const code = new URL(callback).searchParams.get('code') as string
     secrets.push(code)
     neverAnswered.push(code)

@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, test, vi} from 'vitest'
 import {ManualClock} from '../../server/clock.js'
 import {parseRoleMap, type OidcSettings} from '../../server/signin/settings.js'
 import {HttpBrowser, type Answer} from '../helpers/http-browser.js'
-import {CLIENT_ID, CLIENT_SECRET, GROUPS, OIDC_ACCOUNTS, ROLE_MAP, startTestProvider, type TestAccount, type TestProvider} from '../helpers/oidc-provider.js'
+import {CLIENT_ID, CLIENT_SECRET, GROUPS, OIDC_ACCOUNTS, ROLE_MAP, startTestProvider, walkProvider, type TestAccount, type TestProvider} from '../helpers/oidc-provider.js'
 import {startTestServer, type TestServer} from '../server/helpers.js'
 import {expectAlive} from './helpers.js'
 
@@ -68,26 +68,9 @@ interface Flow {
 /** Starts a sign-in at `t` and signs in at the provider as `account`; stops before the hub's callback. */
 async function throughProvider(t: TestServer, account: TestAccount, options: {browser?: HttpBrowser; tamper?: (authUrl: URL) => void} = {}): Promise<Flow> {
   const browser = options.browser ?? new HttpBrowser(t.server.tls.ca)
-  const start = await browser.request(`${t.server.url}/auth/oidc/start?${new URLSearchParams({origin: `${t.server.url}/local`})}`)
-  expect(start.status, start.body).toBe(303)
-  const authUrl = new URL(start.location as string)
+  const {authUrl, callback} = await walkProvider(browser, t.server.url, account, options.tamper)
   expect(authUrl.origin).toBe(idp.issuer)
-  options.tamper?.(authUrl)
-  const isHub = (url: string) => url.startsWith(t.server.url)
-  let answer = await browser.follow(authUrl.href, isHub)
-  if (!answer.location || !isHub(answer.location)) {
-    // the provider's sign-in form
-    const action = /action="([^"]+)"/.exec(answer.body)?.[1]
-    expect(action, answer.body).toBeDefined()
-    const posted = await browser.request(new URL(action as string, answer.url).href, {
-      method: 'POST',
-      body: new URLSearchParams({prompt: 'login', login: account.login, password: 'any password'}).toString(),
-      headers: {'content-type': 'application/x-www-form-urlencoded'},
-    })
-    answer = posted.location && !isHub(posted.location) ? await browser.follow(posted.location, isHub) : posted
-  }
-  expect(answer.location, answer.body).toMatch(new RegExp(`^${t.server.url}/auth/oidc/callback\\?`))
-  return {browser, callback: answer.location as string}
+  return {browser, callback}
 }
 
 async function signInAs(t: TestServer, account: TestAccount): Promise<{answer: Answer; flow: Flow}> {
@@ -111,7 +94,7 @@ describe('the Studio offers the organisation\'s sign-in', () => {
     const both = (await hub.request('/v2026-05-04/auth/providers')).json() as {providers: {name: string; title: string; url: string}[]}
     expect(both.providers).toEqual([
       {name: 'oidc', title: 'NHSmail', url: `${hub.server.url}/auth/oidc/start`},
-      {name: 'local', title: 'Sign in with your AHP Content Hub account', url: `${hub.server.url}/auth/login`},
+      {name: 'local', title: 'AHP Content Hub account', url: `${hub.server.url}/auth/login`},
     ])
     expect((await hub.request(`/auth/login?${new URLSearchParams({origin: `${hub.server.url}/local`})}`)).body).toContain('sign in with NHSmail</a>')
     const only = (await localOff.request('/v2026-05-04/auth/providers')).json() as {providers: {name: string}[]}

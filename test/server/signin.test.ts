@@ -1,5 +1,6 @@
 import {describe, expect, test} from 'vitest'
 import {FormTokens} from '../../server/signin/form-token.js'
+import {explain} from '../../server/signin/oidc.js'
 import {studioReturnUrl} from '../../server/signin/return-url.js'
 import {parseDuration, signInSettingsFromEnv} from '../../server/signin/settings.js'
 import {addressKey, FORGET_AFTER_MS, SignInThrottle, THROTTLE_RULES} from '../../server/signin/throttle.js'
@@ -118,5 +119,30 @@ describe('sign-in settings', () => {
     expect(() => signInSettingsFromEnv({AHP_OIDC_ISSUER: 'https://idp.example', AHP_OIDC_CLIENT_ID: 'c', AHP_OIDC_ROLES: 'g=owner'})).toThrow(/AHP_OIDC_ROLES/)
     expect(() => signInSettingsFromEnv({AHP_LOCAL_ACCOUNTS: 'off'})).toThrow(/AHP_LOCAL_ACCOUNTS=off needs/)
     expect(() => signInSettingsFromEnv({AHP_OIDC_CLIENT_SECRET: 's'})).toThrow(/AHP_OIDC_ISSUER is not/)
+  })
+})
+
+describe('explain (OpenID Connect errors, for the operator and the person)', () => {
+  const oidc = {issuer: 'https://login.example/tenant/v2.0', clientId: 'c', name: 'NHSmail', rolesClaim: 'groups', roles: new Map()}
+  // openid-client wraps oauth4webapi's error; the claim is on the inner one's cause
+  const wrapped = (code: string, message: string, cause: unknown) => Object.assign(new Error('unexpected JWT claim value encountered'), {code, cause: Object.assign(new Error(message), {cause})})
+
+  test('clock skew names the clocks and NTP', () => {
+    const problem = explain(wrapped('OAUTH_JWT_TIMESTAMP_CHECK_FAILED', 'unexpected JWT "iat" (issued at) claim value, it is in the future', {claim: 'iat'}), oidc)
+    expect(problem.logLine).toMatch(/out of step with this server's clock .*NTP/)
+    expect(problem.personMessage).not.toMatch(/iat|JWT/)
+    expect(problem.status).toBe(502)
+  })
+
+  test('a wrong audience names AHP_OIDC_CLIENT_ID; a wrong nonce is the person\'s 400', () => {
+    expect(explain(wrapped('OAUTH_JWT_CLAIM_COMPARISON_FAILED', 'unexpected JWT "aud" (audience) claim value', {claim: 'aud'}), oidc).logLine).toContain('check AHP_OIDC_CLIENT_ID')
+    const nonce = explain(wrapped('OAUTH_JWT_CLAIM_COMPARISON_FAILED', 'unexpected ID Token "nonce" claim value', {claim: 'nonce'}), oidc)
+    expect([nonce.status, nonce.title]).toEqual([400, 'Sign-in refused'])
+  })
+
+  test('an unreachable provider names AHP_OIDC_ISSUER, never a stack', () => {
+    const problem = explain(Object.assign(new TypeError('fetch failed'), {cause: {code: 'ECONNREFUSED'}}), oidc)
+    expect(problem.logLine).toBe('the provider at AHP_OIDC_ISSUER (https://login.example/tenant/v2.0) could not be reached (ECONNREFUSED): check the address and this server\'s network')
+    expect(problem.logLine).not.toContain('\n')
   })
 })
