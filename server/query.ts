@@ -7,10 +7,15 @@ import type {Dataset} from './store.js'
 import type {SanityDocument} from './types.js'
 
 /**
- * Queries: groq-js evaluates every query. Speed comes from narrowing its input: a filter applied
- * directly to `*` whose constraint pins `_id`, `_type` or `slug.current` to constants (`_type == "x"`,
- * `_id in $ids`), or calls `references()` with constant ids, and conjunctions and disjunctions of
- * these, gets only the candidate documents, from indexes of the perspective's view.
+ * Queries: groq-js evaluates every query (it is the judge of every answer). Around it:
+ * - query/view.ts: each perspective's documents in dataset order with their indexes, kept up to
+ *   date commit by commit;
+ * - query/narrow.ts: rewrites that only shrink what groq-js reads (constant and correlated index
+ *   lookups, counts, ordered slices, text match);
+ * - query/budget.ts: the time limit, the request's abort signal, and the cooperative sources that
+ *   give the event loop back while groq-js runs;
+ * - here: parsing (missing parameters refused as hosted Sanity refuses them), `runQuery` and
+ *   `evaluateOver`.
  */
 
 export type {Perspective} from './query/view.js'
