@@ -60,8 +60,23 @@ export function diff(left: unknown, right: unknown): MendozaPatch {
   return [0, right ?? null]
 }
 
+/** A document as mendoza effects see it: without `_rev`, which the Studio strips before applying one and sets after. */
+function withoutRev(doc: unknown): unknown {
+  if (!isObject(doc) || !('_rev' in doc)) return doc
+  const {_rev: _r, ...rest} = doc
+  return rest
+}
+
+/**
+ * The `apply` and `revert` effects of a change, as the Content Lake computes them: over the
+ * documents without `_rev`. The Studio applies them with `applyPatch(omitRev(doc), patch)`, and
+ * mendoza addresses fields by their index among the sorted keys, so a `_rev` on one side only
+ * would shift every field after it (the release page then lost a release's metadata).
+ */
 export function effectsOf(before: unknown, after: unknown): {apply: MendozaPatch; revert: MendozaPatch} {
-  return {apply: diff(before, after), revert: diff(after, before)}
+  const left = withoutRev(before)
+  const right = withoutRev(after)
+  return {apply: diff(left, right), revert: diff(right, left)}
 }
 
 export {deepEqual}

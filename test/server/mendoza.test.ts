@@ -27,6 +27,16 @@ describe('mendoza encoder', () => {
     })
   }
 
+  test('effects are computed without _rev, as the Studio applies them (applyPatch(omitRev(doc), patch))', () => {
+    const before = {_id: 'r', _rev: 'one', _type: 'system.release', metadata: {title: 'T', releaseType: 'asap'}, state: 'scheduled', publishAt: '2026-12-01'}
+    const after = {_id: 'r', _rev: 'two', _type: 'system.release', metadata: {title: 'T', releaseType: 'asap'}, state: 'published', publishedAt: '2026-12-01'}
+    const {_rev: _b, ...beforeNoRev} = before
+    const {_rev: _a, ...afterNoRev} = after
+    const {apply, revert} = effectsOf(before, after)
+    expect(applyPatch(beforeNoRev, apply)).toEqual(afterNoRev)
+    expect(applyPatch(afterNoRev, revert)).toEqual(beforeNoRev)
+  })
+
   test('per-field patches, not whole documents, for object changes', () => {
     const patch = diff({_id: 'a', title: 'x', body: 'long'.repeat(100)}, {_id: 'a', title: 'y', body: 'long'.repeat(100)})
     expect(JSON.stringify(patch)).not.toContain('long')

@@ -140,7 +140,7 @@ describe('bad input', () => {
   })
 
   test('unknown routes: 404 in the error envelope', async () => {
-    const res = await t.request(`${V}/journey/trial`)
+    const res = await t.request(`${V}/no-such-endpoint/here`)
     expect(res.status).toBe(404)
     expect(res.json()).toMatchObject({error: {type: 'httpNotFound'}})
   })

@@ -185,8 +185,18 @@ describe('roles decide what the Studio lets a user do', () => {
     expect((await t.request('/v2025-02-19/features', {headers: auth})).json()).toContain('contentReleases')
     expect((await t.request('/v2025-02-19/projects/local/user-applications', {headers: auth})).json()).toEqual([])
     expect((await t.request('/vX/projects/local/new-content-release-allowed', {headers: auth})).json()).toMatchObject({data: {datasetReleaseLimit: expect.any(Number)}})
-    for (const path of ['/v2024-09-19/journey/announcements', '/v1/help', '/v2025-02-19/journey/trial', '/v2025-02-19/schedules/local/production']) {
-      expect((await t.request(path, {headers: auth})).status, path).toBe(404)
+    // Sanity-cloud-only endpoints answer "feature absent" (server/routes/cloud.ts), never 404
+    const absent: [string, unknown][] = [
+      ['/v2024-09-19/journey/announcements', null],
+      ['/v1/help', {}],
+      ['/v2025-02-19/journey/trial', null],
+      ['/v2025-02-19/schedules/local/production', {schedules: []}],
+      ['/v2023-12-18/intake/telemetry-status', {status: 'denied'}],
+      ['/v2025-02-19/subscriptions/project/local', expect.objectContaining({plan: expect.objectContaining({name: 'Local server'})})],
+    ]
+    for (const [path, body] of absent) {
+      const res = await t.request(path, {headers: auth})
+      expect([res.status, res.json()], path).toEqual([200, body])
     }
   })
 
