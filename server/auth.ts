@@ -141,6 +141,8 @@ export class TokenStore {
 
   /** true when a session's absolute or idle lifetime has passed (API tokens never end by themselves) */
   private ended(record: TokenRecord, now: number): boolean {
+    // a session from before sessions had lifetimes: its owner signs in again
+    if (record.userId !== undefined && record.expiresAt === undefined) return true
     if (record.expiresAt !== undefined && Date.parse(record.expiresAt) <= now) return true
     if (record.idleMs !== undefined) {
       const used = Math.max(Date.parse(record.lastUsedAt ?? record.createdAt) || 0, this.lastUsed.get(record.id) ?? 0)

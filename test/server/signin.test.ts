@@ -1,4 +1,8 @@
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
 import {describe, expect, test} from 'vitest'
+import {TokenStore} from '../../server/auth.js'
 import {FormTokens} from '../../server/signin/form-token.js'
 import {explain} from '../../server/signin/oidc.js'
 import {studioReturnUrl} from '../../server/signin/return-url.js'
@@ -144,5 +148,25 @@ describe('explain (OpenID Connect errors, for the operator and the person)', () 
     const problem = explain(Object.assign(new TypeError('fetch failed'), {cause: {code: 'ECONNREFUSED'}}), oidc)
     expect(problem.logLine).toBe('the provider at AHP_OIDC_ISSUER (https://login.example/tenant/v2.0) could not be reached (ECONNREFUSED): check the address and this server\'s network')
     expect(problem.logLine).not.toContain('\n')
+  })
+})
+
+describe('TokenStore sessions', () => {
+  test('a session kept before sessions had lifetimes has ended; API tokens never end by themselves', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ahp-tokens-'))
+    try {
+      const store = new TokenStore(dir)
+      const api = store.create('viewer', 'ci')
+      const session = store.createSession('editor', 'studio session a@example.org', 'pabc', {idleMs: 3_600_000, maxMs: 86_400_000})
+      const file = join(dir, 'tokens.json')
+      const records = (JSON.parse(readFileSync(file, 'utf8')) as {tokens: Record<string, unknown>[]}).tokens
+      const legacy = records.map((r) => (r.id === session.record.id ? {id: r.id, label: r.label, role: r.role, hash: r.hash, createdAt: r.createdAt, userId: r.userId} : r))
+      writeFileSync(file, JSON.stringify({tokens: legacy}))
+      const reread = new TokenStore(dir)
+      expect(reread.resolve(session.token)).toBeUndefined()
+      expect(reread.resolve(api.token)).toMatchObject({role: 'viewer'})
+    } finally {
+      rmSync(dir, {recursive: true, force: true})
+    }
   })
 })
