@@ -251,4 +251,29 @@ describe('errors an operator can act on', () => {
     expect(target.searchParams.get('id_token_hint')).toBeNull()
     expect((await hub.request('/auth/oidc/signed-out')).body).toContain('You have signed out')
   })
+
+  test('RP-initiated logout ends the provider\'s session: the next sign-in asks for the password again', async () => {
+    const flow = await throughProvider(hub, OIDC_ACCOUNTS.editor)
+    expect((await flow.browser.request(flow.callback)).status).toBe(303)
+    // signed in at the provider: a second sign-in in this browser skips its form
+    const again = await flow.browser.request(`${hub.server.url}/auth/oidc/start?${new URLSearchParams({origin: `${hub.server.url}/local`})}`)
+    const silent = await flow.browser.follow(again.location as string, (url) => url.startsWith(hub.server.url))
+    expect(silent.location).toMatch(/\/auth\/oidc\/callback\?/)
+    // sign out at the provider through the hub
+    const logout = await flow.browser.request(`${hub.server.url}/auth/oidc/logout`)
+    const confirm = await flow.browser.follow(logout.location as string)
+    const form = /<form[^>]*id="op.logoutForm"[^>]*action="([^"]+)"[\s\S]*?<\/form>/.exec(confirm.body)
+    expect(form, confirm.body).not.toBeNull()
+    const fields = new URLSearchParams([...(form?.[0] ?? '').matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1] as string, m[2] as string]))
+    fields.set('logout', 'yes')
+    const posted = await flow.browser.request(new URL(form?.[1] as string, confirm.url).href, {method: 'POST', body: fields.toString(), headers: {'content-type': 'application/x-www-form-urlencoded'}})
+    const back = await flow.browser.follow(posted.location as string)
+    expect(back.url).toBe(`${hub.server.url}/auth/oidc/signed-out`)
+    expect(back.body).toContain('You have signed out of the AHP Content Hub and of NHSmail')
+    // the provider asks for the password again
+    const next = await flow.browser.request(`${hub.server.url}/auth/oidc/start?${new URLSearchParams({origin: `${hub.server.url}/local`})}`)
+    const form2 = await flow.browser.follow(next.location as string, (url) => url.startsWith(hub.server.url))
+    expect(form2.location).toBeUndefined()
+    expect(form2.body).toContain('name="password"')
+  })
 })
