@@ -8,7 +8,8 @@ import {Writable} from 'node:stream'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {createLogger} from '../../server/log.js'
 import {startServer, type RunningServer} from '../../server/node-server.js'
-import {freePort, NGINX, presenceSocket, startNginx, throwawayCa, type Ca, type RunningNginx} from './helpers.js'
+import {presenceSocket} from '../helpers/presenceSocket.js'
+import {freePort, NGINX, startNginx, throwawayCa, type Ca, type RunningNginx} from './helpers.js'
 
 /**
  * The shipped nginx site (deploy/nginx/ahp-content-hub.conf) in front of the server, as an

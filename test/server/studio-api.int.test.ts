@@ -1,11 +1,11 @@
-import {createHash, randomBytes} from 'node:crypto'
+import {randomBytes} from 'node:crypto'
 import {mkdirSync, writeFileSync} from 'node:fs'
-import {connect} from 'node:tls'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import type {CliIo} from '../../scripts/lib/cli.js'
 import {runCommand} from '../../scripts/lib/cli.js'
 import {createUserCommand} from '../../scripts/user.js'
+import {presenceSocket} from '../helpers/presenceSocket.js'
 import {openSignInForm, postSignIn} from '../helpers/signin.js'
 import {startTestServer, type TestServer} from './helpers.js'
 
@@ -250,59 +250,12 @@ describe('serving the built Studio', () => {
 })
 
 describe('presence socket', () => {
-  function openSocket(token: string): Promise<{send(msg: unknown): void; next(): Promise<Record<string, unknown>>; close(): void}> {
-    return new Promise((resolve, reject) => {
-      const socket = connect({host: '127.0.0.1', port: t.server.port, servername: 'localhost', ca: t.server.tls.ca, ALPNProtocols: ['http/1.1']})
-      const key = randomBytes(16).toString('base64')
-      let buffer = Buffer.alloc(0)
-      let upgraded = false
-      const queue: Record<string, unknown>[] = []
-      const waiters: ((m: Record<string, unknown>) => void)[] = []
-      const deliver = (m: Record<string, unknown>) => (waiters.length ? waiters.shift()?.(m) : queue.push(m))
-      socket.on('data', (chunk: Buffer) => {
-        buffer = Buffer.concat([buffer, chunk])
-        if (!upgraded) {
-          const end = buffer.indexOf('\r\n\r\n')
-          if (end === -1) return
-          const head = buffer.subarray(0, end).toString()
-          buffer = buffer.subarray(end + 4)
-          const accept = createHash('sha1').update(`${key}258EAFA5-E914-47DA-95CA-C5AB0DC85B11`).digest('base64')
-          if (!head.startsWith('HTTP/1.1 101') || !head.includes(accept)) return reject(new Error(head))
-          upgraded = true
-          resolve({
-            send(msg) {
-              const payload = Buffer.from(JSON.stringify(msg))
-              const mask = randomBytes(4)
-              const header = payload.length < 126 ? Buffer.from([0x81, 0x80 | payload.length]) : Buffer.from([0x81, 0x80 | 126, payload.length >> 8, payload.length & 0xff])
-              socket.write(Buffer.concat([header, mask, payload.map((b, i) => b ^ (mask[i % 4] as number))]))
-            },
-            next: () => new Promise((r) => (queue.length ? r(queue.shift() as Record<string, unknown>) : waiters.push(r))),
-            close: () => socket.destroy(),
-          })
-        }
-        while (buffer.length >= 2) {
-          let len = (buffer[1] as number) & 0x7f
-          let off = 2
-          if (len === 126) {
-            len = buffer.readUInt16BE(2)
-            off = 4
-          }
-          if (buffer.length < off + len) return
-          const text = buffer.subarray(off, off + len).toString()
-          buffer = buffer.subarray(off + len)
-          if (text !== '\u2665') deliver(JSON.parse(text) as Record<string, unknown>)
-        }
-      })
-      socket.on('secureConnect', () => {
-        socket.write(`GET /v2022-06-30/socket/production?tag=sanity.studio HTTP/1.1\r\nHost: local.localhost:${t.server.port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`)
-      })
-      socket.on('error', reject)
-    })
-  }
+  const openSocket = () =>
+    presenceSocket({port: t.server.port, hostName: 'local.localhost', servername: 'localhost', ca: t.server.tls.ca, path: '/v2022-06-30/socket/production?tag=sanity.studio'})
 
   test('JSON-RPC: authorization, subscribe, announce and disconnect reach the other sockets of the dataset', async () => {
-    const a = await openSocket('')
-    const b = await openSocket('')
+    const a = await openSocket()
+    const b = await openSocket()
     const editor = await tokenFor(EDITOR)
     a.send({jsonrpc: '2.0', method: 'authorization', params: {authorization: `Bearer ${editor}`, apiVersion: 'v1'}, id: 'a1'})
     expect(await a.next()).toMatchObject({id: 'a1', result: true})
@@ -322,7 +275,7 @@ describe('presence socket', () => {
   })
 
   test('an unknown token is refused', async () => {
-    const a = await openSocket('')
+    const a = await openSocket()
     a.send({jsonrpc: '2.0', method: 'authorization', params: {authorization: 'Bearer nope'}, id: 'x'})
     expect(await a.next()).toMatchObject({id: 'x', error: {code: 4001}})
     a.close()
