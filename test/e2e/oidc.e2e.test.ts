@@ -2,6 +2,7 @@ import type {BrowserContext, Page} from 'playwright-core'
 import {afterAll, afterEach, beforeAll, describe, expect, test} from 'vitest'
 import {ManualClock} from '../../server/clock.js'
 import {parseRoleMap} from '../../server/signin/settings.js'
+import {httpsRequest} from '../helpers/signin.js'
 import {CLIENT_ID, CLIENT_SECRET, OIDC_ACCOUNTS, ROLE_MAP, startTestProvider, type TestAccount, type TestProvider} from '../helpers/oidc-provider.js'
 import {COLD_LOAD, chromiumAvailable, startStudioEnv, type StudioEnv} from './harness.js'
 
@@ -98,6 +99,15 @@ run('Studio sign-in with the organisation\'s accounts (OpenID Connect)', () => {
     await publish.click()
     await expect.poll(() => dataset.docs.get('profession-orthoptists')?.title, {timeout: STEP}).toBe('Orthoptists (checked by Edna)')
     await env.screenshot(page, 'oidc-02-editor-published')
+
+    // History names who published: the organisation account, as /users/<id> describes it
+    const admin = {authorization: `Bearer ${env.server.tokens.getAdminToken()}`}
+    const history = await httpsRequest(`${env.url}/v2025-02-19/data/history/production/events/documents/profession-orthoptists?limit=10`, env.server.tls.ca, {headers: admin})
+    const events = (JSON.parse(history.body) as {events: Record<string, {type: string; author: string}[]>}).events['profession-orthoptists'] ?? []
+    const published = events.find((e) => e.type === 'publishDocumentVersion')
+    expect(published?.author).toBe(me.id)
+    const author = await httpsRequest(`${env.url}/v2025-02-19/users/${me.id as string}`, env.server.tls.ca, {headers: admin})
+    expect(JSON.parse(author.body)).toMatchObject({displayName: 'Edna Editor', imageUrl: idp.pictureUrl(OIDC_ACCOUNTS.editor)})
 
     // past AHP_SESSION_MAX the session is over: the Studio shows its sign-in again
     clock.advance(SESSION_MAX_MS + 60_000)
