@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
 import {existsSync, readFileSync, renameSync, writeFileSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {badRequest} from './errors.js'
 import {newTransactionId} from './ids.js'
@@ -72,6 +73,14 @@ export function parseAssetFileName(name: string): {hash: string; extension: stri
   const match = ASSET_FILE.exec(name)
   if (!match?.[1] || !match[4]) throw badRequest(`Invalid asset file name "${name}"`)
   return {hash: match[1], extension: match[4]}
+}
+
+/** The stored bytes without holding the event loop (image transforms read sources this way). */
+export function readAssetAsync(assetsDir: string, hash: string): Promise<Buffer | undefined> {
+  return readFile(join(assetsDir, hash)).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'ENOENT') return undefined
+    throw error
+  })
 }
 
 export function readAsset(assetsDir: string, hash: string): Buffer | undefined {

@@ -54,7 +54,7 @@ export interface ImageServiceOptions {
  */
 export class ImageService {
   private readonly caches = new Map<string, VariantCache>()
-  private readonly inFlight = new Map<string, Promise<Buffer>>()
+  private readonly inFlight = new Map<string, Promise<Buffer | undefined>>()
   readonly gate: TransformGate
   private readonly cacheBytes: number
 
@@ -72,7 +72,7 @@ export class ImageService {
     return cache
   }
 
-  async variant(options: {assetsDir: string; hash: string; extension: string; search: URLSearchParams; accept: string | null; read: () => Buffer | undefined}): Promise<Variant | undefined> {
+  async variant(options: {assetsDir: string; hash: string; extension: string; search: URLSearchParams; accept: string | null; read: () => Promise<Buffer | undefined>}): Promise<Variant | undefined> {
     const params = parseImageParams(options.search)
     const format = outputFormat(params, options.extension, options.accept)
     const key = createHash('sha256').update(`${options.hash}\n${canonicalParams(params, format)}`).digest('hex')
@@ -81,16 +81,18 @@ export class ImageService {
     if (!data) {
       let pending = this.inFlight.get(key)
       if (!pending) {
-        const source = options.read()
-        if (!source) return undefined
-        pending = this.gate.run(() => transformImage(source, params, format)).then(async (result) => {
+        pending = (async () => {
+          const source = await options.read()
+          if (!source) return undefined
+          const result = await this.gate.run(() => transformImage(source, params, format))
           await cache.put(key, result.data)
           return result.data
-        })
+        })()
         this.inFlight.set(key, pending)
         pending.finally(() => this.inFlight.delete(key)).catch(() => {})
       }
       data = await pending
+      if (!data) return undefined
     }
     return {data, mimeType: MIME_BY_FORMAT[format], etag: `"${key.slice(0, 40)}"`, params, variesByAccept: params.autoFormat && !params.fm}
   }

@@ -1,4 +1,4 @@
-import {imageInfo, mimeTypeOf, parseAssetFileName, readAsset, storeAsset} from '../assets.js'
+import {imageInfo, mimeTypeOf, parseAssetFileName, readAsset, readAssetAsync, storeAsset} from '../assets.js'
 import {badRequest, notFound} from '../errors.js'
 import {ImageService, imageMetadata, wantsTransform} from '../images/index.js'
 import {json, type RequestContext, type Route} from '../http/router.js'
@@ -105,7 +105,7 @@ export function assetRoutes(deps: ServerDeps): Route[] {
     let mimeType = mimeTypeOf(extension)
     let etag = `"${hash}"`
     if (ctx.route.path.startsWith('/images/') && wantsTransform(search)) {
-      const variant = await images.variant({assetsDir: dataset.assetsDir, hash, extension, search, accept: ctx.request.headers.get('accept'), read: () => readAsset(dataset.assetsDir, hash)})
+      const variant = await images.variant({assetsDir: dataset.assetsDir, hash, extension, search, accept: ctx.request.headers.get('accept'), read: () => readAssetAsync(dataset.assetsDir, hash)})
       if (!variant) throw notFound('Asset not found')
       body = variant.data
       mimeType = variant.mimeType
