@@ -36,7 +36,7 @@ interface ReleaseDoc {
   _createdAt?: string
   name?: string
   state: string
-  metadata?: {title?: string; description?: string; releaseType?: string; intendedPublishAt?: string}
+  metadata?: {title?: string; description?: string; releaseType?: string; intendedPublishAt?: string; cardinality?: string}
   publishAt?: string
   publishedAt?: string
   error?: {message?: string}
@@ -120,8 +120,10 @@ function oneRelease(positionals: string[], usage: string): string {
   return releaseId
 }
 
-function describeRelease(release: ReleaseDoc, documents: {count: number; unpublish: number}): string {
-  const lines = [`${releaseIdOf(release)}  ${release.state}  ${release.metadata?.title || '(untitled)'}`]
+function describeRelease(release: ReleaseDoc, documents: {count: number; unpublish: number; ids: string[]}): string {
+  // "Schedule publish" in a document's menu makes a release of one document (a scheduled draft)
+  const one = release.metadata?.cardinality === 'one' ? `  (scheduled draft of ${documents.ids.join(', ') || 'no document'})` : ''
+  const lines = [`${releaseIdOf(release)}  ${release.state}  ${release.metadata?.title || '(untitled)'}${one}`]
   if (release.publishAt) lines.push(`  publishes: ${formatUkTime(new Date(release.publishAt))}`)
   else if (release.metadata?.intendedPublishAt) lines.push(`  intended: ${formatUkTime(new Date(release.metadata.intendedPublishAt))} (not scheduled)`)
   if (release.publishedAt) lines.push(`  published: ${formatUkTime(new Date(release.publishedAt))}`)
@@ -157,8 +159,9 @@ ${CONNECTION_HELP}
     )
     const shown = releases.filter((r) => !state || r.state === state)
     const counts = (releaseId: string) => {
-      const mine = versions.filter((v) => v._id.startsWith(`versions.${releaseId}.`))
-      return {count: mine.length, unpublish: mine.filter((v) => v.unpublish).length}
+      const prefix = `versions.${releaseId}.`
+      const mine = versions.filter((v) => v._id.startsWith(prefix))
+      return {count: mine.length, unpublish: mine.filter((v) => v.unpublish).length, ids: mine.map((v) => v._id.slice(prefix.length))}
     }
     if (format === 'json') {
       io.stdout(`${JSON.stringify(shown.map((r) => ({...r, releaseId: releaseIdOf(r), documents: counts(releaseIdOf(r))})), null, 2)}\n`)

@@ -126,4 +126,15 @@ describe('npm run content:releases against the local server', () => {
     expect(missing.code).toBe(1)
     expect(missing.err).toContain('there is no release "no-such-release"')
   })
+
+  test('list shows a scheduled draft ("Schedule publish" in a document\'s menu) with the document it publishes', async () => {
+    const sanity = server.sanity
+    await sanity.releases.create({releaseId: 'rOneDoc', metadata: {title: 'Scheduled publish', releaseType: 'scheduled', cardinality: 'one', intendedPublishAt: publishAt.toISOString()}})
+    await sanity.createVersion({baseId: CANCER, publishedId: CANCER, releaseId: 'rOneDoc'})
+    await sanity.releases.schedule({releaseId: 'rOneDoc', publishAt: publishAt.toISOString()})
+    const listed = await cli('list', '--state', 'scheduled')
+    expect(listed.code).toBe(0)
+    expect(listed.out).toContain(`rOneDoc  scheduled  Scheduled publish  (scheduled draft of ${CANCER})\n  publishes: ${formatUkTime(publishAt)}`)
+    await sanity.releases.unschedule({releaseId: 'rOneDoc'})
+  })
 })
