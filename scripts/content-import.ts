@@ -63,7 +63,7 @@ Options:
                          port 3333). Its CA and token come from the data folder (AHP_DATA_DIR, default
                          ./data); SANITY_API_TOKEN or AHP_TOKEN give another token. With no --source
                          and SANITY_PROJECT_ID set: that hosted project (SANITY_API_TOKEN).
-  --dataset NAME         dataset to import into (default: production; created if missing)
+  --dataset NAME         dataset to import into (default: production, or SANITY_DATASET; created if missing)
   --replace              replace documents that already exist (createOrReplace)
   --missing              skip documents that already exist (createIfNotExists)
                          (default: fail when a document already exists, like sanity dataset import)
@@ -95,7 +95,7 @@ export const contentImportCommand: Command = {
     if (!file || extra.length > 0) throw new UsageError('give exactly one NDJSON file')
     if (values.replace === true && values.missing === true) throw new UsageError('--replace and --missing cannot be combined')
     const mode: ImportMode = values.replace === true ? 'createOrReplace' : values.missing === true ? 'createIfNotExists' : 'create'
-    const dataset = stringOption(values, 'dataset') ?? 'production'
+    const dataset = stringOption(values, 'dataset') ?? io.env.SANITY_DATASET ?? 'production'
     const given = stringOption(values, 'source')
     const url = given ?? (io.env.SANITY_PROJECT_ID ? undefined : `https://localhost:${io.env.AHP_PORT || '3333'}`)
     const {client, description} = resolveApiSource({url, dataset, env: io.env})
