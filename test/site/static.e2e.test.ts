@@ -9,6 +9,7 @@ import sharp from 'sharp'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 
 import {CHROMIUM, CHROMIUM_ARGS, chromiumAvailable} from '../e2e/harness'
+import {generateDataset, toNdjson} from '../../bench/datasets'
 import {runCli} from '../helpers/runCli'
 import {axeViolations, headingLevels, headingProblem, serveStatic, type StaticServer} from './helpers'
 
@@ -106,6 +107,39 @@ describe.skipIf(!chromiumAvailable())('static site in Chromium', () => {
     expect(await image.evaluate((img: HTMLImageElement) => img.currentSrc)).toMatch(/-w(320|640)\.png$/)
     await context.close()
   })
+
+  it('splits long lists into pages that pass the same checks', async () => {
+    // 300 generated documents: some sections have more than one page of 50.
+    const input = join(work, 'generated.ndjson')
+    writeFileSync(input, toNdjson(generateDataset({documents: 300})))
+    expect((await runCli('scripts/content-export.ts', ['--source', `file:${input}`, '--out', join(work, 'generated-export')])).code).toBe(0)
+    const built = await runCli('scripts/site-build.ts', ['--from', join(work, 'generated-export'), '--out', join(work, 'generated-site')])
+    expect(built.code, built.stderr).toBe(0)
+    const generated = await serveStatic(join(work, 'generated-site'))
+    const context = await browser.newContext()
+    const page = await context.newPage()
+    const problems: string[] = []
+    try {
+      const listPages = readPaths(join(work, 'generated-site')).filter((path) => path.split('/').length === 2 || path.includes('/pages/'))
+      expect(listPages.filter((path) => path.includes('/pages/')).length).toBeGreaterThan(0)
+      for (const path of listPages) {
+        const response = await page.goto(`${generated.url}${path}`)
+        if (response?.status() !== 200) problems.push(`${path}: HTTP ${response?.status()}`)
+        const headings = headingProblem(await headingLevels(page))
+        if (headings) problems.push(`${path}: ${headings}`)
+        for (const violation of await axeViolations(page)) problems.push(`${path}: ${violation.id} at ${violation.nodes.map((node) => node.target.join(' ')).join(', ')}`)
+      }
+      // From the first page of a list to the second and back.
+      await page.goto(`${generated.url}/case-examples`)
+      await page.locator('a[rel="next"]').first().click()
+      await expect.poll(() => page.url()).toBe(`${generated.url}/case-examples/pages/2`)
+      await page.screenshot({path: join(SHOTS, 'list-page-2-desktop.png'), fullPage: true})
+    } finally {
+      await context.close()
+      await generated.close()
+    }
+    expect(problems).toEqual([])
+  }, 300_000)
 
   it('answers an address with no page with the 404 page', async () => {
     const context = await browser.newContext()
