@@ -9,6 +9,7 @@ import {schemaReleaseValidator} from './releaseValidation.js'
 import type {ReleaseValidator} from './releases.js'
 import {ReleaseScheduler} from './scheduler.js'
 import {Store, type StoreOptions} from './store.js'
+import {refreshAssetUrls} from './assets.js'
 import {ensureTls, readOrganisationTls, type TlsFiles} from './tls.js'
 import {privateDir, securePrivateTree} from './files.js'
 import {createLogger, logRequest, parseLogLevel, setServerLog, type Logger, type LogLevel} from './log.js'
@@ -401,6 +402,8 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   }
   const port = (server.address() as AddressInfo).port
   boundPort = port
+  // asset documents keep absolute URLs: ones stored under another port or address follow this one
+  await refreshAssetUrls(store, config.publicUrl ?? `${scheme}://localhost:${port}`)
 
   async function reloadTls(): Promise<{notAfter: Date} | undefined> {
     if (!secure) return undefined

@@ -1,9 +1,8 @@
-import 'reflect-metadata'
 import {createPrivateKey, webcrypto, X509Certificate} from 'node:crypto'
 import {existsSync, readFileSync} from 'node:fs'
 import {isIP} from 'node:net'
 import {join} from 'node:path'
-import * as x509 from '@peculiar/x509'
+import type * as X509 from '@peculiar/x509'
 import {privateDir, writePrivateFile} from './files.js'
 
 /**
@@ -59,6 +58,16 @@ async function importKey(pemText: string, usage: KeyUsage[]): Promise<CryptoKey>
   return webcrypto.subtle.importKey('pkcs8', der, ALG, true, usage) as Promise<CryptoKey>
 }
 
+type X509Lib = typeof X509
+
+/** @peculiar/x509 (and the reflect polyfill it needs) only when a certificate is made: restarts and the organisation's certificate skip half a second of loading. */
+async function x509Lib(): Promise<X509Lib> {
+  await import('reflect-metadata')
+  const lib = await import('@peculiar/x509')
+  lib.cryptoProvider.set(webcrypto as unknown as Crypto)
+  return lib
+}
+
 const serial = () => Buffer.from(webcrypto.getRandomValues(new Uint8Array(16))).toString('hex').replace(/^[89a-f]/, '1')
 
 // ---- DER for the name constraints extension (2.5.29.30): @peculiar/x509 has no class for it ----
@@ -82,7 +91,7 @@ function ipBytes(address: string): Buffer {
 }
 
 /** `NameConstraints ::= SEQUENCE { permittedSubtrees [0] GeneralSubtrees }`: DNS names and single addresses. */
-export function nameConstraintsExtension(names: readonly string[]): x509.Extension {
+export function nameConstraintsExtension(x509: X509Lib, names: readonly string[]): X509.Extension {
   const subtrees = names.map((name) => {
     const address = name.replace(/^\[|\]$/g, '')
     const base = isIP(address)
@@ -113,7 +122,6 @@ const readJson = (path: string): unknown => {
 }
 
 export async function ensureTls(dataDir: string, hostNames: string[], options: TlsOptions = {}): Promise<TlsFiles> {
-  x509.cryptoProvider.set(webcrypto as unknown as Crypto)
   const dir = privateDir(join(dataDir, 'tls'))
   const caCertPath = join(dir, 'ca.pem')
   const caKeyPath = join(dir, 'ca-key.pem')
@@ -130,6 +138,7 @@ export async function ensureTls(dataDir: string, hostNames: string[], options: T
   const caCovers = Array.isArray(caNames) && names.every((name) => isPermitted(name, caNames as string[]))
   if (!existsSync(caCertPath) || !existsSync(caKeyPath) || !caCovers) {
     // the CA may vouch for the wanted names only (`localhost` covers `*.localhost`)
+    const x509 = await x509Lib()
     const permitted = names.filter((name) => !names.some((other) => other !== name && !isIP(name) && name.endsWith(`.${other}`)))
     const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair
     const ca = await x509.X509CertificateGenerator.createSelfSigned({
@@ -143,7 +152,7 @@ export async function ensureTls(dataDir: string, hostNames: string[], options: T
         new x509.BasicConstraintsExtension(true, 0, true),
         new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
         await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
-        nameConstraintsExtension(permitted),
+        nameConstraintsExtension(x509, permitted),
       ],
     })
     writePrivateFile(caKeyPath, pem('PRIVATE KEY', await webcrypto.subtle.exportKey('pkcs8', keys.privateKey)))
@@ -162,6 +171,7 @@ export async function ensureTls(dataDir: string, hostNames: string[], options: T
     renew = notAfter - now.getTime() < RENEW_DAYS * DAY || lifetime > (LEAF_DAYS + 1) * DAY || !leaf.checkIssued(new X509Certificate(readFileSync(caCertPath, 'utf8')))
   }
   if (renew) {
+    const x509 = await x509Lib()
     const caCert = new x509.X509Certificate(readFileSync(caCertPath, 'utf8'))
     const caKey = await importKey(readFileSync(caKeyPath, 'utf8'), ['sign'])
     const keys = (await webcrypto.subtle.generateKey(ALG, true, ['sign', 'verify'])) as CryptoKeyPair
