@@ -20,6 +20,8 @@ import {expectAlive} from './helpers.js'
 
 const EDITOR = {email: 'editor@example.nhs.uk', password: 'a long editor password'}
 const V = '/v2025-02-19'
+/** each wrong password costs a scrypt hash at OWASP's cost (a second or more on a loaded 2-core machine) */
+const HASHING_TEST_MS = 180_000
 
 async function addUser(users: UserStore, account: {email: string; password: string}, role: 'editor' | 'viewer' = 'editor') {
   return (await users.upsert({email: account.email, role, password: account.password})).user
@@ -186,7 +188,7 @@ describe('wrong passwords slow further tries without locking the owner out', () 
     expect(await paused.text()).toContain('too many attempts')
     expect((await attempt(home, EDITOR.email, EDITOR.password)).status).toBe(303)
     await ping()
-  })
+  }, HASHING_TEST_MS)
 
   test('guesses at one account from many addresses slow new addresses, never the owner\'s usual one', async () => {
     const owner = {email: 'owner@example.nhs.uk', password: 'the owner password'}
@@ -197,7 +199,7 @@ describe('wrong passwords slow further tries without locking the owner out', () 
     expect((await attempt('10.2.0.99', owner.email, owner.password)).status).toBe(429)
     expect((await attempt('10.1.0.1', owner.email, owner.password)).status).toBe(303)
     await ping()
-  })
+  }, HASHING_TEST_MS)
 
   test('password spraying (one wrong password over many accounts from one address) is paused after 10; other addresses are not', async () => {
     const sprayer = '2001:db8:5::1'
@@ -207,7 +209,7 @@ describe('wrong passwords slow further tries without locking the owner out', () 
     expect((await attempt('2001:db8:5:0:ffff::2', 'person11@example.nhs.uk', 'Winter2026!')).status).toBe(429)
     expect((await attempt('10.3.0.1', 'person10@example.nhs.uk', 'Winter2026!')).status).toBe(401)
     await ping()
-  })
+  }, HASHING_TEST_MS)
 
   test('guesses sent in parallel count before their answers come back', async () => {
     const answers = await Promise.all(Array.from({length: 8}, (_, i) => attempt('10.4.0.1', EDITOR.email, `parallel ${i}`)))
@@ -215,7 +217,7 @@ describe('wrong passwords slow further tries without locking the owner out', () 
     expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(3)
     expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(5)
     await ping()
-  })
+  }, HASHING_TEST_MS)
 })
 
 describe('sessions end when idle or old', () => {
