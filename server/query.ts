@@ -68,7 +68,11 @@ const COOPERATIVE_MIN_ITEMS = 64
  * Parameter afresh each time, so a correlated subquery re-iterates its source per outer item, and
  * each iteration checks the budget.
  */
-function cooperate(tree: unknown, everything: readonly SanityDocument[], budget: QueryBudget): {tree: ExprNode; params: Record<string, unknown>} {
+function cooperate(
+  tree: unknown,
+  everything: () => readonly SanityDocument[],
+  budget: QueryBudget,
+): {tree: ExprNode; params: Record<string, unknown>; readsDataset: boolean} {
   const params: Record<string, unknown> = {}
   let next = 0
   const sourceFor = (items: readonly unknown[]) => {
@@ -77,11 +81,14 @@ function cooperate(tree: unknown, everything: readonly SanityDocument[], budget:
     return {type: 'Parameter', name}
   }
   let everythingNode: unknown
+  // `releases::all()` reads the dataset groq-js was given, as `*` did before it became a source
+  let readsDataset = false
   const walk = (node: unknown): unknown => {
     if (Array.isArray(node)) return node.map(walk)
     if (typeof node !== 'object' || node === null) return node
     if (isNode(node)) {
-      if (node.type === 'Everything') return (everythingNode ??= sourceFor(everything))
+      if (node.type === 'FuncCall' && node.namespace === 'releases') readsDataset = true
+      if (node.type === 'Everything') return (everythingNode ??= sourceFor(everything()))
       if (node.type === 'Value') {
         return isCandidateNode(node) && Array.isArray(node.value) && node.value.length >= COOPERATIVE_MIN_ITEMS ? sourceFor(node.value) : node
       }
@@ -90,7 +97,8 @@ function cooperate(tree: unknown, everything: readonly SanityDocument[], budget:
     for (const [key, value] of Object.entries(node)) out[key] = walk(value)
     return out
   }
-  return {tree: walk(tree) as ExprNode, params}
+  const out = walk(tree) as ExprNode
+  return {tree: out, params, readsDataset}
 }
 
 /** The JSON size of a value, counted until it passes `limit` (then any number above it). */
@@ -215,10 +223,10 @@ export async function runQuery(dataset: Dataset, query: string, options: QueryOp
   const started = performance.now()
   const tree = parseQuery(query, options.params)
   const view = viewFor(dataset, options)
-  const docs = view.docs()
   const result = await evaluateWithBudget(
     tree,
-    docs,
+    // taken only when the narrowed query still reads `*`: a list a query holds is copied by the next commit
+    () => view.docs(),
     options,
     (budget) => {
       const planner = new Planner(view, (list) => cooperativeSource(list, budget))
@@ -249,7 +257,7 @@ type Context = Omit<EvaluateOptions, 'dataset' | 'params'>
 
 async function evaluateWithBudget(
   tree: unknown,
-  docs: SanityDocument[],
+  docs: () => SanityDocument[],
   limits: EvaluationLimits,
   prepare: (budget: QueryBudget) => {tree: unknown; context: Context},
   query?: string,
@@ -258,8 +266,10 @@ async function evaluateWithBudget(
   let result: unknown
   try {
     const prepared = prepare(budget)
-    const {tree: cooperative, params} = cooperate(prepared.tree, docs, budget)
-    result = await budget.run(Promise.resolve(evaluate(cooperative, {...prepared.context, dataset: docs, params})).then((value) => value.get()))
+    const {tree: cooperative, params, readsDataset} = cooperate(prepared.tree, docs, budget)
+    // without a dereference hook groq-js resolves `->` by scanning the dataset
+    const dataset = readsDataset || !prepared.context.dereference ? docs() : []
+    result = await budget.run(Promise.resolve(evaluate(cooperative, {...prepared.context, dataset, params})).then((value) => value.get()))
   } catch (err) {
     budget.dispose()
     if (err instanceof ApiError) throw err
@@ -280,5 +290,5 @@ export async function evaluateOver(
   _params: Record<string, unknown>,
   limits: EvaluationLimits = {},
 ): Promise<unknown> {
-  return evaluateWithBudget(tree, docs, limits, () => ({tree, context: {}}))
+  return evaluateWithBudget(tree, () => docs, limits, () => ({tree, context: {}}))
 }
