@@ -52,16 +52,18 @@ export function createEditorialFindingsInput(overridesField: string) {
                 ? 'No editorial findings on this page.'
                 : `${findings.length} editorial finding${findings.length === 1 ? '' : 's'} on this page: fix each one, or switch its check off below with a reason.`}
             </Text>
-            {findings.map((finding, index) => (
-              <Flex key={`${finding.ruleId}-${index}`} gap={2} align="flex-start" as="li" style={{listStyle: 'none'}}>
-                <Card flex={1} tone={finding.level === 'error' ? 'critical' : 'caution'} padding={2} radius={2}>
-                  <Text size={1}>
-                    <strong>{String(fieldOf(finding.path)?.type.title ?? finding.path[0] ?? 'Page')}</strong> ({finding.level}): {finding.message}
-                  </Text>
-                </Card>
-                <Button mode="ghost" fontSize={1} padding={2} text="Go to field" onClick={() => open(finding.path)} />
-              </Flex>
-            ))}
+            <Stack as="ul" space={2} style={{margin: 0, padding: 0}}>
+              {findings.map((finding, index) => (
+                <Flex key={`${finding.ruleId}-${index}`} gap={2} align="flex-start" as="li" style={{listStyle: 'none'}}>
+                  <Card flex={1} tone={finding.level === 'error' ? 'critical' : 'caution'} padding={2} radius={2}>
+                    <Text size={1}>
+                      <strong>{String(fieldOf(finding.path)?.type.title ?? finding.path[0] ?? 'Page')}</strong> ({finding.level}): {finding.message}
+                    </Text>
+                  </Card>
+                  <Button mode="ghost" fontSize={1} padding={2} text="Go to field" onClick={() => open(finding.path)} />
+                </Flex>
+              ))}
+            </Stack>
           </Stack>
         </Card>
         {props.renderDefault(props)}
