@@ -3,7 +3,6 @@ import {
   closeSync,
   existsSync,
   fsyncSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -417,8 +416,9 @@ export async function verifyBackup(file: string, progress: Progress = () => {}, 
 
 /**
  * Restores a backup into an empty (or absent) data folder; refuses a folder with anything in it,
- * changing nothing. The archive is verified while it is extracted into a folder beside the target,
- * which is renamed into place only when everything checked out.
+ * changing nothing. The archive is verified while it is extracted into a hidden folder inside the
+ * target (so the service's user needs write access to the data folder only, not its parent); its
+ * contents are moved into place only when everything checked out.
  */
 export async function restoreBackup(options: {file: string; dataDir: string; progress?: Progress}): Promise<BackupManifest> {
   const progress = options.progress ?? (() => {})
@@ -433,22 +433,20 @@ export async function restoreBackup(options: {file: string; dataDir: string; pro
       throw new BackupError(`refusing to restore into ${dataDir}: it is not empty (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, e.g. ${entries[0]}); restore into an empty or new folder`)
     }
   }
-  mkdirSync(dirname(dataDir), {recursive: true})
-  const staging = `${dataDir}.restoring-${process.pid}`
-  rmSync(staging, {recursive: true, force: true})
+  privateDir(dataDir)
+  const staging = join(dataDir, `.restoring-${process.pid}`)
   try {
     const manifest = await verifyBackup(file, progress, staging)
-    for (const summary of manifest.datasets) {
-      const assets = join(staging, 'datasets', summary.name, 'assets')
-      privateDir(assets)
-    }
-    securePrivateTree(staging)
-    if (exists) rmdirSync(dataDir)
-    renameSync(staging, dataDir)
+    for (const summary of manifest.datasets) privateDir(join(staging, 'datasets', summary.name, 'assets'))
+    for (const entry of readdirSync(staging)) renameSync(join(staging, entry), join(dataDir, entry))
+    rmdirSync(staging)
+    securePrivateTree(dataDir)
     progress(`Restored into ${dataDir}`)
     return manifest
   } catch (err) {
     rmSync(staging, {recursive: true, force: true})
+    // the folder is left as it was found: absent, or empty
+    if (!exists) rmSync(dataDir, {recursive: true, force: true})
     throw err
   }
 }

@@ -123,6 +123,13 @@ describe('backup and restore', () => {
     expect(refused.stderr.trim().split('\n')).toHaveLength(1)
     expect(tree(target)).toEqual(before)
     expect(readdirSync(work).filter((e) => e.includes('restoring'))).toEqual([])
+    // an empty folder (one the operator made for the service) is fine, and nothing is left beside it
+    const empty = join(work, 'empty')
+    mkdirSync(empty, {mode: 0o700})
+    const into = await runCli('scripts/restore.ts', [out, '--data', empty])
+    expect(into.code, into.stderr).toBe(0)
+    expect(readdirSync(empty)).toEqual(expect.arrayContaining(['admin-token', 'datasets', 'tls', 'tokens.json', 'users.sqlite']))
+    expect(readdirSync(empty).some((e) => e.startsWith('.restoring'))).toBe(false)
   }, 60_000)
 
   test('an existing file is never overwritten; --out is required; --help explains both commands', async () => {
