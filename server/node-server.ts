@@ -16,6 +16,7 @@ import {createLogger, logRequest, parseLogLevel, setServerLog, type Logger, type
 import {ServerMetrics} from './metrics.js'
 import {forwardedFor, parseTrustedProxies, type TrustedProxies} from './proxy.js'
 import {healthRoutes} from './routes/health.js'
+import {readBackupStatus} from './backup.js'
 import {isApiPath} from './static.js'
 import {createPresence} from './presence.js'
 import {UserStore} from './users.js'
@@ -33,6 +34,8 @@ const HEADERS_TIMEOUT_MS = 20_000
 
 /** how often a long-running server checks whether the local CA's certificate needs renewing */
 const RENEW_CHECK_MS = 12 * 3600 * 1000
+/** how often the server looks for a new backup (npm run backup runs in its own process) to log it */
+const BACKUP_CHECK_MS = 60_000
 
 /**
  * The one file that binds a port: HTTPS with HTTP/2 (and HTTP/1.1) bridged to the web handler,
@@ -83,6 +86,8 @@ export interface ServerConfig {
   logLevel?: LogLevel | undefined
   /** a logger of one's own (tests); default JSON lines on stderr at logLevel */
   logger?: Logger | undefined
+  /** how often to look for a new backup to log (ms; tests shorten it); default 60 s */
+  backupCheckMs?: number | undefined
   /** while not `ready`, the Studio's pages answer 503 "being built" (the API answers regardless) */
   studioState?: (() => StudioState) | undefined
   /** connection timeouts (ms): a TLS handshake, and a connection with no traffic; tests shorten them */
@@ -418,6 +423,15 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   // the local CA's certificate lives 30 days: a server that runs for weeks renews it in place
   const renewTimer = tlsMode === 'local' ? setInterval(() => void reloadTls().catch((err: unknown) => log.error({err}, 'TLS renewal failed')), RENEW_CHECK_MS) : undefined
   renewTimer?.unref()
+  // backups are taken by another process (cron): the server's log tells of each one it sees
+  let lastBackup = readBackupStatus(config.dataDir)?.at
+  const backupTimer = setInterval(() => {
+    const status = readBackupStatus(config.dataDir)
+    if (!status || status.at === lastBackup) return
+    lastBackup = status.at
+    log.info({component: 'backup', cutAt: status.at, file: status.file, bytes: status.bytes, datasets: status.datasets, documents: status.documents}, 'backup taken')
+  }, config.backupCheckMs ?? BACKUP_CHECK_MS)
+  backupTimer.unref()
 
   scheduler = new ReleaseScheduler(store, {
     clock,
@@ -454,6 +468,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
       closing ??= new Promise<void>((resolve) => {
         log.info({openRequests: open.size, connections: connections.size}, 'server stopping')
         if (renewTimer) clearInterval(renewTimer)
+        clearInterval(backupTimer)
         releaseScheduler.stop()
         presence.close()
         for (const controller of open) controller.abort()

@@ -2,9 +2,11 @@ import {createHash} from 'node:crypto'
 import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, relative} from 'node:path'
+import {Writable} from 'node:stream'
 import {afterAll, beforeAll, describe, expect, test} from 'vitest'
 import {TokenStore} from '../../server/auth.js'
 import {readBackupStatus} from '../../server/backup.js'
+import {createLogger} from '../../server/log.js'
 import {Store} from '../../server/store.js'
 import {UserStore} from '../../server/users.js'
 import {runCli} from '../helpers/runCli.js'
@@ -17,11 +19,18 @@ import {startTestServer, type TestServer} from '../server/helpers.js'
  */
 
 let t: TestServer
+const logLines: Record<string, unknown>[] = []
 const work = mkdtempSync(join(tmpdir(), 'ahp-backup-test-'))
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64')
 
 beforeAll(async () => {
-  t = await startTestServer()
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString('utf8').split('\n').filter(Boolean)) logLines.push(JSON.parse(line) as Record<string, unknown>)
+      done()
+    },
+  })
+  t = await startTestServer({logger: createLogger('info', sink), backupCheckMs: 100})
   t.server.store.create('production')
   t.server.store.create('archive')
 }, 60_000)
@@ -81,6 +90,8 @@ describe('backup and restore', () => {
     expect(readBackupStatus(t.dataDir)?.file).toBe(out)
     const metrics = await t.request('/metrics', {headers: {authorization: `Bearer ${t.adminToken}`}})
     expect(Number(/^ahp_backup_age_seconds (\S+)$/m.exec(metrics.body)?.[1])).toBeLessThan(600)
+    // and its log tells of it, on the same stream as requests
+    await expect.poll(() => logLines.find((l) => l.msg === 'backup taken'), {timeout: 10_000}).toMatchObject({component: 'backup', file: out, datasets: 2})
 
     const target = join(work, 'restored')
     const restored = await runCli('scripts/restore.ts', [out], {AHP_DATA_DIR: target})
