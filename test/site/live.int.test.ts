@@ -79,7 +79,8 @@ describe('live site', () => {
       apiHost: api.server.url,
       projectId: 'local',
       dataset: 'test',
-      previewToken: api.adminToken,
+      // A viewer token, as the README asks for: it can read drafts and the Studio's preview secrets.
+      previewToken: api.server.tokens.create('viewer').token,
       log: (line) => process.stderr.write(`[site] ${line}\n`),
       clientConfig: {requester: baseRequester.clone().use({finalizeOptions: <T extends object>(options: T): T => ({...options, ca})})},
     })
