@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto'
 import {notFound, unauthorized} from '../errors.js'
 import {json as jsonResponse, type RequestContext, type Route} from '../http/router.js'
+import {serverLog} from '../log.js'
 import {loginPage, messagePage} from '../login-page.js'
 import {cookieValue, FORM_COOKIE, FORM_TOKEN_TTL_MS, FormTokens, setCookie} from '../signin/form-token.js'
 import {oidcRoutes} from '../signin/oidc.js'
@@ -127,7 +128,7 @@ export function authRoutes(deps: ServerDeps & {users: UserStore}): Route[] {
     returnUrl,
     issueSid,
     secureCookies,
-    log: (line) => console.error(`[ahp-server] sign-in: ${line}`),
+    log: (line) => serverLog().warn({component: 'sign-in'}, line),
   }
 
   function organisationLink(origin: string): {name: string; href: string} | undefined {
