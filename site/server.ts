@@ -137,7 +137,10 @@ export async function startSite(options: SiteServerOptions): Promise<RunningSite
     const id = randomBytes(24).toString('base64url')
     const perspective = parsePerspective(result.studioPreviewPerspective ?? url.searchParams.get('sanity-preview-perspective'))
     sessions.set(id, {perspective, studioOrigin: result.studioOrigin, expires: Date.now() + SESSION_MS})
-    const target = result.redirectTo && result.redirectTo.startsWith('/') && !result.redirectTo.startsWith('//') ? result.redirectTo : '/'
+    // Only a path on this site: never `//host` or `/\host`, which browsers take as another site.
+    const target = result.redirectTo && /^\/(?![\/\\])/.test(result.redirectTo) ? result.redirectTo : '/'
+    const now = Date.now()
+    for (const [key, old] of sessions) if (old.expires < now) sessions.delete(key)
     res.writeHead(307, {
       location: target,
       // SameSite=None and Partitioned: the page is shown in the Studio's frame, on another site.

@@ -142,6 +142,17 @@ describe('live site', () => {
     expect(summaryOf((await get(`${site.url}${PATH}`)).body)).toBe(publishedSummary)
   })
 
+  it('sends a preview only to a page of this site', async () => {
+    await studioSecret('secret-for-redirects-0123456789')
+    for (const pathname of ['//evil.example/x', '/\\evil.example/x', 'https://evil.example/x']) {
+      const query = new URLSearchParams({'sanity-preview-secret': 'secret-for-redirects-0123456789', 'sanity-preview-pathname': pathname})
+      const answer = await get(`${site.url}/api/preview/enable?${query}`)
+      expect(answer.status).toBe(307)
+      expect(String(answer.headers.location)).toMatch(/^\/(?![\/\\])/)
+      expect(String(answer.headers.location)).not.toContain('evil.example')
+    }
+  })
+
   it('previews a release when the Studio asks for its perspective', async () => {
     await studioSecret('secret-for-release-0123456789')
     const answer = await enable('secret-for-release-0123456789', 'rnext,drafts')
