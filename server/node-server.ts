@@ -1,6 +1,7 @@
 import {createSecureServer, type Http2ServerRequest, type Http2ServerResponse} from 'node:http2'
 import {createServer as createHttpServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo, Socket} from 'node:net'
+import {createSecureContext, type SecureContext} from 'node:tls'
 import {Readable} from 'node:stream'
 import {TokenStore} from './auth.js'
 import {systemClock, type Clock} from './clock.js'
@@ -270,6 +271,16 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return ensureTls(config.dataDir, publicHost && !hostNames.includes(publicHost) ? [...hostNames, publicHost, `${config.projectId}.${publicHost}`] : hostNames)
   }
   let tls = await loadTls()
+  // with the organisation's certificate, the local names still get the local CA's: scripts on
+  // this machine keep using https://localhost (SNI picks the certificate)
+  const localNames = new Set(['localhost', `${config.projectId}.localhost`])
+  let localContext: SecureContext | undefined
+  const loadLocalContext = async () => {
+    if (tlsMode !== 'files') return
+    const local = await ensureTls(config.dataDir, hostNames)
+    localContext = createSecureContext({key: local.key, cert: local.cert})
+  }
+  await loadLocalContext()
   const store = new Store(config.dataDir, {synchronous: config.synchronous ?? 'full'})
   // sessions end by the server's clock (tests move a ManualClock instead of waiting)
   const tokens = new TokenStore(config.dataDir, config.adminToken, {now: () => (config.clock ?? systemClock).now().getTime()})
@@ -367,7 +378,19 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
 
   const secure = tlsMode !== 'off'
   const server = secure
-    ? createSecureServer({key: tls.key, cert: tls.cert, allowHTTP1: true, handshakeTimeout: config.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS, maxSessionMemory: 20}, onRequest)
+    ? createSecureServer(
+        {
+          key: tls.key,
+          cert: tls.cert,
+          allowHTTP1: true,
+          handshakeTimeout: config.handshakeTimeoutMs ?? HANDSHAKE_TIMEOUT_MS,
+          maxSessionMemory: 20,
+          ...(tlsMode === 'files'
+            ? {SNICallback: (name: string, done: (err: Error | null, context?: SecureContext) => void) => done(null, localNames.has(name.toLowerCase()) ? localContext : undefined)}
+            : {}),
+        },
+        onRequest,
+      )
     : createHttpServer({headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: 0, keepAliveTimeout: 75_000}, onRequest)
   if (secure) server.on('sessionError', () => {})
   // a connection that sends nothing for a while is closed; listeners send a keep-alive every 25 s
@@ -413,6 +436,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
   async function reloadTls(): Promise<{notAfter: Date} | undefined> {
     if (!secure) return undefined
     const next = await loadTls()
+    await loadLocalContext()
     if (next.cert !== tls.cert || next.key !== tls.key) {
       ;(server as import('node:http2').Http2SecureServer).setSecureContext({key: next.key, cert: next.cert})
       log.info({tls: tlsMode, notAfter: next.notAfter.toISOString(), certPath: next.certPath}, 'TLS certificate loaded')
@@ -421,7 +445,7 @@ export async function startServer(config: ServerConfig): Promise<RunningServer> 
     return {notAfter: next.notAfter}
   }
   // the local CA's certificate lives 30 days: a server that runs for weeks renews it in place
-  const renewTimer = tlsMode === 'local' ? setInterval(() => void reloadTls().catch((err: unknown) => log.error({err}, 'TLS renewal failed')), RENEW_CHECK_MS) : undefined
+  const renewTimer = tlsMode !== 'off' ? setInterval(() => void reloadTls().catch((err: unknown) => log.error({err}, 'TLS renewal failed')), RENEW_CHECK_MS) : undefined
   renewTimer?.unref()
   // backups are taken by another process (cron): the server's log tells of each one it sees
   let lastBackup = readBackupStatus(config.dataDir)?.at

@@ -53,7 +53,7 @@ describe('the systemd unit', () => {
 })
 
 describe('the server process', () => {
-  test('SIGHUP re-reads the certificate without dropping an open connection; SIGTERM closes it cleanly (exit 0)', async () => {
+  test('SIGHUP re-reads the certificate without dropping an open connection; localhost keeps the local CA; SIGTERM closes it cleanly (exit 0)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ahp-service-'))
     dirs.push(dir)
     const ca = await throwawayCa()
@@ -97,6 +97,10 @@ describe('the server process', () => {
       expect(serialOf(after)).toMatch(/^0?B02$/i)
       // the connection made before the reload still works
       expect(await get(before, '/v2025-02-19/ping')).toBe(200)
+      // https://localhost still gets the local CA's certificate (scripts on the machine use it)
+      const local = connect(`https://localhost:${port}`, {ca: readFileSync(join(dir, 'data', 'tls', 'ca.pem'), 'utf8'), host: '127.0.0.1'} as import('node:http2').SecureClientSessionOptions)
+      expect(await get(local, '/health')).toBe(200)
+      local.close()
       before.close()
       after.close()
       child.kill('SIGTERM')
