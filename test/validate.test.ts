@@ -9,7 +9,7 @@ import {runCli} from './helpers/runCli'
 
 const FIXTURES = join(import.meta.dirname, 'fixtures')
 const TYPE_DIRS = readdirSync(FIXTURES, {withFileTypes: true})
-  .filter((entry) => entry.isDirectory() && !['ndjson', 'export', 'releases', 'editorial'].includes(entry.name))
+  .filter((entry) => entry.isDirectory() && !['ndjson', 'export', 'releases', 'editorial', 'site'].includes(entry.name))
   .map((entry) => entry.name)
 
 function loadFixture(type: string, file: string): StoredDocument[] {
