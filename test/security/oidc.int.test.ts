@@ -1,4 +1,5 @@
 import {cpSync, mkdtempSync, rmSync} from 'node:fs'
+import {createLogger} from '../../server/log.js'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, test, vi} from 'vitest'
@@ -22,6 +23,13 @@ let wrongIssuer: TestServer
 let localOff: TestServer
 const clock = new ManualClock()
 const logged: string[] = []
+// the servers' log lines (pino JSON), where the sign-in's one-line explanations go
+const captureLog = createLogger('info', {
+  write: (line: string) => {
+    const parsed = JSON.parse(line) as {msg?: unknown}
+    logged.push(typeof parsed.msg === 'string' ? parsed.msg : line)
+  },
+})
 const dirs: string[] = []
 
 const settings = (overrides: Partial<OidcSettings> = {}): OidcSettings => ({
@@ -38,13 +46,13 @@ beforeAll(async () => {
   vi.spyOn(console, 'error').mockImplementation((...args: unknown[]) => void logged.push(args.map(String).join(' ')))
   idp = await startTestProvider()
   const signIn = {sessionIdleMs: 60 * 60_000, sessionMaxMs: 2 * 60 * 60_000}
-  hub = await startTestServer({clock, schedulerIntervalMs: 0, signIn: {...signIn, oidc: settings()}})
+  hub = await startTestServer({clock, schedulerIntervalMs: 0, logger: captureLog, signIn: {...signIn, oidc: settings()}})
   // one local CA for every server of the file (this process trusts one CA per host name at a time)
   const sharingCa = (config: Parameters<typeof startTestServer>[0]) => {
     const dir = mkdtempSync(join(tmpdir(), 'ahp-oidc-'))
     dirs.push(dir)
     cpSync(join(hub.dataDir, 'tls'), join(dir, 'tls'), {recursive: true})
-    return startTestServer(config, dir)
+    return startTestServer({...config, logger: captureLog}, dir)
   }
   wrongSecret = await sharingCa({signIn: {oidc: settings({clientSecret: 'not-the-secret'})}})
   wrongIssuer = await sharingCa({signIn: {oidc: settings({issuer: 'http://localhost:9'})}})
