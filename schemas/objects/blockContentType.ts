@@ -42,10 +42,9 @@ export const blockContentType = defineType({
         {title: 'Numbered list', value: 'number'},
       ],
       marks: {
-        decorators: [
-          {title: 'Bold', value: 'strong'},
-          {title: 'Italic', value: 'em'},
-        ],
+        // No italics: the NHS content style guide does not use them (they are harder to read),
+        // and without them both link buttons fit the toolbar from 1280 px wide.
+        decorators: [{title: 'Bold', value: 'strong'}],
         annotations: [
           defineArrayMember({
             name: 'internalLink',

@@ -231,6 +231,34 @@ run('What editors can trust, in the Studio', () => {
     await page.context().close()
   }, 300_000)
 
+  test('both link buttons show in the body toolbar at 1280 px', async () => {
+    const context = await env.browser.newContext({viewport: {width: 1280, height: 900}, locale: 'en-GB', timezoneId: 'Europe/London'})
+    const token = await env.sessionToken(ACCOUNTS.editor)
+    await context.addInitScript(([key, value]) => window.localStorage.setItem(key, value), ['__studio_auth_token_local', JSON.stringify({token})] as const)
+    const page = await context.newPage()
+    page.setDefaultTimeout(STEP)
+    await page.goto(`${env.url}/local/intent/edit/id=guidance-job-planning;type=guidance/`)
+    const body = page.getByTestId('field-body')
+    await body.waitFor({timeout: COLD_LOAD})
+    await body.locator('[data-testid="action-button-internalLink"]:visible').first().waitFor()
+    await body.scrollIntoViewIfNeeded()
+    // the toolbar keeps hidden copies of its buttons to measure them: count the ones on screen
+    const onScreen = (name: string) =>
+      body.locator(`[data-testid="${name}"]:visible`).evaluateAll(
+        (buttons) =>
+          buttons.filter((b) => {
+            const box = b.getBoundingClientRect()
+            return getComputedStyle(b).visibility !== 'hidden' && box.width > 0 && box.left >= 0 && box.right <= window.innerWidth && box.top >= 0 && box.bottom <= window.innerHeight
+          }).length,
+      )
+    await expect.poll(() => onScreen('action-button-internalLink')).toBe(1)
+    expect(await onScreen('action-button-link')).toBe(1)
+    // and nothing is left in an overflow menu
+    expect(await onScreen('action-menu-button')).toBe(0)
+    await env.screenshot(page, 'trust-08-toolbar-1280')
+    await context.close()
+  }, 300_000)
+
   test('a load of the Studio and a minute of editing log no console error and get no 404', async () => {
     const {page, errors, notFound} = await open('/local')
     await page.getByTestId('pane-item-Professions').click({timeout: COLD_LOAD})
