@@ -2,6 +2,7 @@ import {BookIcon} from '@sanity/icons'
 import {defineArrayMember, defineField, defineType} from 'sanity'
 
 import {FrameworkLifecycleNotice} from '../../studio/badges/LifecycleNotice'
+import {RadioKeepsChoice} from '../../studio/RadioKeepsChoice'
 import {FRAMEWORK_STATUSES, groups} from '../constants'
 import {bodyField, externalUrlField, seoField, slugField, summaryField, titleField} from '../shared/fields'
 import {expiresAfterValidFrom} from '../shared/validation'
@@ -28,6 +29,8 @@ export const frameworkType = defineType({
       group: 'publishing',
       description: 'Whether this is the strategy in force, one being written, or one that has ended.',
       options: {list: [...FRAMEWORK_STATUSES], layout: 'radio'},
+      // in error (framework-expired-current) the chosen status stays visible
+      components: {input: RadioKeepsChoice},
       initialValue: 'inDevelopment',
       // "Current" after the expiry date is the editorial check framework-expired-current (editorial/rules).
       validation: (rule) => rule.required().error('Choose a status so readers know whether this framework is in force'),

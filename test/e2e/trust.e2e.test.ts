@@ -231,6 +231,23 @@ run('What editors can trust, in the Studio', () => {
     await page.context().close()
   }, 300_000)
 
+  test('a framework still marked Current after its last day: the status field shows the error, and the chosen option stays visible', async () => {
+    const id = `framework-trust-e2e-${Date.now().toString(36)}`
+    await client().create({_id: `drafts.${id}`, _type: 'framework', title: 'Old AHP workforce plan', status: 'current', validFrom: '2015-01-01', expiresAt: '2019-12-31'})
+    const {page, errors, notFound} = await open(`/local/intent/edit/id=${id};type=framework/`)
+    await page.getByRole('tab', {name: /Status and dates/}).click({timeout: COLD_LOAD})
+    const status = page.getByTestId('field-status')
+    await status.getByTestId('input-validation-icon-error').first().waitFor()
+    const chosen = status.locator('label').filter({has: page.locator('input[type="radio"]:checked')})
+    expect(await chosen.innerText()).toMatch(/^Current/)
+    // the radios are not painted as errors (which hides which one is chosen); the field says what is wrong
+    expect(await status.locator('input[type="radio"][data-error]').count()).toBe(0)
+    await status.scrollIntoViewIfNeeded()
+    await env.screenshot(page, 'trust-09-radio-in-error')
+    expect({errors, notFound}).toEqual({errors: [], notFound: []})
+    await page.context().close()
+  }, 300_000)
+
   test('both link buttons show in the body toolbar at 1280 px', async () => {
     const context = await env.browser.newContext({viewport: {width: 1280, height: 900}, locale: 'en-GB', timezoneId: 'Europe/London'})
     const token = await env.sessionToken(ACCOUNTS.editor)
