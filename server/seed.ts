@@ -3,12 +3,15 @@ import {TransactionBuilder} from './mutations.js'
 import type {Store} from './store.js'
 import type {SanityDocument} from './types.js'
 
+/** Who the History panel names for seeded documents: the import, not the administrator's token. */
+export const SEED_AUTHOR = 'p-seed'
+
 /**
  * Seeds an empty data folder at start (scripts/serve.ts): creates the dataset and writes every
  * document of an NDJSON file in one transaction, straight into the store, so seeding needs no
  * HTTPS round trip (and works with any certificate, or none behind a proxy).
  */
-export function seedDataset(store: Store, name: string, ndjson: string, author = 'p-admin'): number {
+export function seedDataset(store: Store, name: string, ndjson: string, author = SEED_AUTHOR): number {
   const docs: SanityDocument[] = []
   ndjson.split('\n').forEach((line, index) => {
     if (!line.trim()) return

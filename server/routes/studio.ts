@@ -4,6 +4,7 @@ import {parseClientJson} from '../http/body.js'
 import {json as jsonResponse, splitIds, type RequestContext, type Route} from '../http/router.js'
 import type {Caller, Role} from '../types.js'
 import type {User, UserStore} from '../users.js'
+import {SEED_AUTHOR} from '../seed.js'
 import type {ServerDeps} from './deps.js'
 
 /**
@@ -39,7 +40,7 @@ function json(ctx: StudioContext, body: unknown, status = 200): Response {
 }
 
 export function studioRoutes(deps: ServerDeps & {users: UserStore}): Route[] {
-  const {store, users, projectId} = deps
+  const {store, users, projectId, tokens} = deps
 
   function userOf(caller: Caller): {id: string; name: string; email: string; role: Role; picture: string | null; provider: string} {
     if (caller.role === null) throw unauthorized('Unauthorized - Session not found')
@@ -66,7 +67,12 @@ export function studioRoutes(deps: ServerDeps & {users: UserStore}): Route[] {
     const user: User | undefined = users.get(id)
     if (user) return {id: user.id, displayName: user.name, imageUrl: user.external?.picture ?? null}
     if (id === 'p-admin') return {id, displayName: 'Administrator (API token)', imageUrl: null}
-    if (/^p-t[0-9a-f]+$/.test(id)) return {id, displayName: 'API token', imageUrl: null}
+    if (id === SEED_AUTHOR) return {id, displayName: 'Seed content import', imageUrl: null}
+    if (/^p-t[0-9a-f]+$/.test(id)) {
+      // a token's label says what uses it ("content import", "site preview")
+      const record = tokens.list().find((t) => `p-${t.id}` === id)
+      return {id, displayName: record ? `${record.label} (API token)` : 'API token', imageUrl: null}
+    }
     return null
   }
 
