@@ -6,7 +6,9 @@ import {join} from 'node:path'
  * each paragraph, list item and heading becomes a block with exactly the page's words, and the
  * links listed in test/fixtures/editorial/source-page-markup.json become link annotations on
  * exactly those words. Typos, "here" links and all stay as the page has them: the editorial
- * checks are tested against what editors actually published.
+ * checks are tested against what editors actually published. The page lives outside the
+ * repository: its tests ask `sharedMaterial` (test/helpers/shared.ts) first and skip, saying
+ * why, on a clone with nothing beside it.
  */
 
 const ROOT = join(import.meta.dirname, '..', '..')
