@@ -791,7 +791,7 @@ export type AllSanitySchemaTypes =
 
 // Source: queries/caseExample.ts
 // Variable: caseExamplesByProfessionQuery
-// Query: *[_type == "caseExample" && profession->slug.current == $professionSlug] | order(title asc){    _id,    title,    "slug": slug.current,    summary,    setting,    outcomes,    priority,    "framework": framework->{_id, title, "slug": slug.current}  }
+// Query: *[_type == "caseExample" && profession->slug.current == $professionSlug] | order(title asc){  _id,  title,  "slug": slug.current,  summary,  setting,  outcomes,  priority,  "framework": framework->{_id, title, "slug": slug.current}}
 export type CaseExamplesByProfessionQueryResult = Array<{
   _id: string;
   title: string;
@@ -1285,16 +1285,21 @@ export type QuickGuideBySlugQueryResult = {
 
 // Source: queries/site.ts
 // Variable: caseExampleBySlugQuery
-// Query: *[_type == "caseExample" && slug.current == $slug][0]{    _id,    _type,    title,    "slug": slug.current,    summary,    setting,    outcomes,    priority,    body,    "profession": profession->{  _id,  title,  "slug": slug.current,  summary},    "framework": framework->{_id, title, "slug": slug.current}  }
+// Query: *[_type == "caseExample" && slug.current == $slug][0]{      _id,  title,  "slug": slug.current,  summary,  setting,  outcomes,  priority,  "framework": framework->{_id, title, "slug": slug.current},    _type,    body,    "profession": profession->{  _id,  title,  "slug": slug.current,  summary}  }
 export type CaseExampleBySlugQueryResult = {
   _id: string;
-  _type: "caseExample";
   title: string;
   slug: string;
   summary: string;
   setting: string;
   outcomes: Array<string>;
   priority: string | null;
+  framework: {
+    _id: string;
+    title: string;
+    slug: string;
+  } | null;
+  _type: "caseExample";
   body: BlockContent | null;
   profession: {
     _id: string;
@@ -1302,11 +1307,6 @@ export type CaseExampleBySlugQueryResult = {
     slug: string;
     summary: string | null;
   };
-  framework: {
-    _id: string;
-    title: string;
-    slug: string;
-  } | null;
 } | null;
 
 // Source: queries/site.ts
@@ -1389,7 +1389,7 @@ export type PersonBySlugQueryResult = {
 import "@sanity/client";
 declare module "@sanity/client" {
   interface SanityQueries {
-    '\n  *[_type == "caseExample" && profession->slug.current == $professionSlug] | order(title asc){\n    _id,\n    title,\n    "slug": slug.current,\n    summary,\n    setting,\n    outcomes,\n    priority,\n    "framework": framework->{_id, title, "slug": slug.current}\n  }\n': CaseExamplesByProfessionQueryResult;
+    '\n  *[_type == "caseExample" && profession->slug.current == $professionSlug] | order(title asc){\n  _id,\n  title,\n  "slug": slug.current,\n  summary,\n  setting,\n  outcomes,\n  priority,\n  "framework": framework->{_id, title, "slug": slug.current}\n}\n': CaseExamplesByProfessionQueryResult;
     '\n  *[_type == "cpdCategory"] | order(order asc){\n    _id,\n    title,\n    "slug": slug.current,\n    order,\n    description,\n    examples,\n    "furtherReading": furtherReading[]->{\n  _id,\n  title,\n  "slug": slug.current,\n  kind,\n  url,\n  description,\n  publishedYear\n}\n  }\n': CpdCategoriesQueryResult;
     '\n  *[_type == "framework" && status == "current" && (!defined(expiresAt) || expiresAt >= $today)] | order(validFrom desc){\n    \n  _id,\n  title,\n  "slug": slug.current,\n  summary,\n  status,\n  validFrom,\n  expiresAt\n,\n    priorityCount,\n    priorities[]{_key, title, description},\n    goals,\n    "partOf": partOf->{_id, title, "slug": slug.current},\n    "quickGuides": *[_type == "quickGuide" && framework._ref == ^._id] | order(title asc){\n      _id, title, "slug": slug.current, summary\n    }\n  }\n': CurrentFrameworksQueryResult;
     '\n  *[_type == "framework"] | order(coalesce(validFrom, "9999") desc, title asc){\n    \n  _id,\n  title,\n  "slug": slug.current,\n  summary,\n  status,\n  validFrom,\n  expiresAt\n,\n    "supersedes": supersedes->{_id, title, "slug": slug.current},\n    "supersededBy": *[_type == "framework" && supersedes._ref == ^._id][0]{_id, title, "slug": slug.current}\n  }\n': FrameworksQueryResult;
@@ -1405,7 +1405,7 @@ declare module "@sanity/client" {
     '\n  *[_type in $types && defined(slug.current)] | order(_type asc, slug.current asc){\n    _id,\n    _type,\n    "slug": slug.current,\n    "title": coalesce(title, name),\n    "summary": coalesce(summary, description, role)\n  }\n': SiteRoutesQueryResult;
     '\n  *[_type == "framework" && supersedes._ref == $id] | order(title asc){_id, title, "slug": slug.current, status}\n': FrameworkSupersededByQueryResult;
     '\n  *[_type == "quickGuide" && slug.current == $slug][0]{\n    _id,\n    _type,\n    title,\n    "slug": slug.current,\n    summary,\n    policyContext,\n    audience,\n    body,\n    "framework": framework->{_id, title, "slug": slug.current, status},\n    "relatedResources": relatedResources[]->{\n  _id,\n  title,\n  "slug": slug.current,\n  kind,\n  url,\n  description,\n  publishedYear\n}\n  }\n': QuickGuideBySlugQueryResult;
-    '\n  *[_type == "caseExample" && slug.current == $slug][0]{\n    _id,\n    _type,\n    title,\n    "slug": slug.current,\n    summary,\n    setting,\n    outcomes,\n    priority,\n    body,\n    "profession": profession->{\n  _id,\n  title,\n  "slug": slug.current,\n  summary\n},\n    "framework": framework->{_id, title, "slug": slug.current}\n  }\n': CaseExampleBySlugQueryResult;
+    '\n  *[_type == "caseExample" && slug.current == $slug][0]{\n    \n  _id,\n  title,\n  "slug": slug.current,\n  summary,\n  setting,\n  outcomes,\n  priority,\n  "framework": framework->{_id, title, "slug": slug.current}\n,\n    _type,\n    body,\n    "profession": profession->{\n  _id,\n  title,\n  "slug": slug.current,\n  summary\n}\n  }\n': CaseExampleBySlugQueryResult;
     '\n  *[_type == "resource" && slug.current == $slug][0]{\n    \n  _id,\n  title,\n  "slug": slug.current,\n  kind,\n  url,\n  description,\n  publishedYear\n,\n    _type,\n    "publisher": publisher->{\n  _id,\n  title,\n  shortName,\n  "slug": slug.current,\n  url\n}\n  }\n': ResourceBySlugQueryResult;
     '\n  *[_type == "organisation" && slug.current == $slug][0]{\n    \n  _id,\n  title,\n  shortName,\n  "slug": slug.current,\n  url\n,\n    _type,\n    kind,\n    description,\n    "resources": *[_type == "resource" && publisher._ref == ^._id] | order(title asc){\n  _id,\n  title,\n  "slug": slug.current,\n  kind,\n  url,\n  description,\n  publishedYear\n},\n    "professions": *[_type == "profession" && regulator._ref == ^._id] | order(title asc){\n  _id,\n  title,\n  "slug": slug.current,\n  summary\n},\n    "people": *[_type == "person" && organisation._ref == ^._id] | order(name asc){_id, name, "slug": slug.current, role}\n  }\n': OrganisationBySlugQueryResult;
     '\n  *[_type == "person" && slug.current == $slug][0]{\n    _id,\n    _type,\n    name,\n    "slug": slug.current,\n    role,\n    twitterHandle,\n    profileUrl,\n    "organisation": organisation->{\n  _id,\n  title,\n  shortName,\n  "slug": slug.current,\n  url\n}\n  }\n': PersonBySlugQueryResult;

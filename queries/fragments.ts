@@ -33,3 +33,15 @@ export const frameworkCardFields = /* groq */ `
   validFrom,
   expiresAt
 `
+
+/** What a case example shows wherever it is listed or opened (its page adds `body` and its profession). */
+export const caseExampleFields = /* groq */ `
+  _id,
+  title,
+  "slug": slug.current,
+  summary,
+  setting,
+  outcomes,
+  priority,
+  "framework": framework->{_id, title, "slug": slug.current}
+`

@@ -1,6 +1,6 @@
 import {defineQuery} from 'groq'
 
-import {organisationCardFields, professionCardFields, resourceCardFields} from './fragments'
+import {caseExampleFields, organisationCardFields, professionCardFields, resourceCardFields} from './fragments'
 
 /**
  * Queries the public website needs beyond the per-type ones: every page's address, and pages of
@@ -43,17 +43,10 @@ export const quickGuideBySlugQuery = defineQuery(`
 /** One case example's page, with its profession and framework. */
 export const caseExampleBySlugQuery = defineQuery(`
   *[_type == "caseExample" && slug.current == $slug][0]{
-    _id,
+    ${caseExampleFields},
     _type,
-    title,
-    "slug": slug.current,
-    summary,
-    setting,
-    outcomes,
-    priority,
     body,
-    "profession": profession->{${professionCardFields}},
-    "framework": framework->{_id, title, "slug": slug.current}
+    "profession": profession->{${professionCardFields}}
   }
 `)
 
