@@ -38,9 +38,9 @@ export function assetRoutes(deps: ServerDeps): Route[] {
     if (data.byteLength === 0) throw badRequest('Empty asset body')
     const filename = ctx.url.searchParams.get('filename') ?? undefined
     if (filename !== undefined && filename.length > 255) throw badRequest('"filename" is longer than 255 characters')
-    const base = deps.publicUrl()
-    let document: SanityDocument
     const hash = storeAsset(dataset.assetsDir, data)
+    // what differs between an image and a file; the asset document around it is the same
+    let asset: {_id: string; _type: string; extension: string; mimeType: string; path: string; metadata?: unknown}
     if (kind === 'images') {
       const info = imageInfo(data)
       if (!info) throw badRequest('Invalid image: expected PNG, JPEG, GIF or WebP')
@@ -51,38 +51,35 @@ export function assetRoutes(deps: ServerDeps): Route[] {
         if (error instanceof Error && error.name === 'ApiError') throw error
         throw badRequest(`Invalid image: ${error instanceof Error ? error.message : String(error)}`)
       }
-      const path = `images/${projectId}/${dataset.name}/${hash}-${info.width}x${info.height}.${info.extension}`
-      document = {
+      asset = {
         _id: `image-${hash}-${info.width}x${info.height}-${info.extension}`,
         _type: 'sanity.imageAsset',
-        assetId: hash,
         extension: info.extension,
         mimeType: info.mimeType,
-        originalFilename: filename,
-        path,
-        sha1hash: hash,
-        size: data.byteLength,
-        uploadId: newTransactionId(),
-        url: `${base}/${path}`,
+        path: `images/${projectId}/${dataset.name}/${hash}-${info.width}x${info.height}.${info.extension}`,
         metadata,
       }
     } else {
       const extension = (filename?.match(/\.([a-zA-Z0-9]{1,10})$/)?.[1] ?? 'bin').toLowerCase()
-      const path = `files/${projectId}/${dataset.name}/${hash}.${extension}`
-      document = {
+      asset = {
         _id: `file-${hash}-${extension}`,
         _type: 'sanity.fileAsset',
-        assetId: hash,
         extension,
         // the type is the extension's, never the uploader's Content-Type header
         mimeType: mimeTypeOf(extension),
-        originalFilename: filename,
-        path,
-        sha1hash: hash,
-        size: data.byteLength,
-        uploadId: newTransactionId(),
-        url: `${base}/${path}`,
+        path: `files/${projectId}/${dataset.name}/${hash}.${extension}`,
       }
+    }
+    const {metadata, ...named} = asset
+    const document: SanityDocument = {
+      ...named,
+      assetId: hash,
+      originalFilename: filename,
+      sha1hash: hash,
+      size: data.byteLength,
+      uploadId: newTransactionId(),
+      url: `${deps.publicUrl()}/${asset.path}`,
+      ...(metadata === undefined ? {} : {metadata}),
     }
     return withWriteLock(dataset, async () => {
       const existing = dataset.docs.get(document._id)
